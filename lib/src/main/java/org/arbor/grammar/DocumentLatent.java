@@ -1,0 +1,103 @@
+package org.arbor.grammar;
+
+import org.arbor.random.Rng;
+
+/**
+ * The latent variables of one base document, shared by all its repetitions: per ranked class the
+ * document's ranking (a uniformly random permutation of the class), each section's re-ranking of
+ * part of it, and each paragraph's topic tokens.
+ */
+final class DocumentLatent {
+  /** PURPOSE tag of the random stream that draws latents (sentences use another). */
+  static final long PURPOSE = 0x4C4154454E54L; // "LATENT"
+
+  /** ranking[s][c][r-1] = token at rank r of class c in section s. */
+  final int[][][] ranking;
+  /** rankOf[s][c][token] = rank of token in class c in section s (only with paragraph topics). */
+  final int[][][] rankOf;
+  /** topic[s][p][c] = topic tokens of class c in paragraph p of section s, or null. */
+  final int[][][][] topic;
+
+  DocumentLatent(GrammarSpec g, int contentTokens, long seed, long baseDocument) {
+    Rng rng = new Rng(seed, PURPOSE, baseDocument);
+    GrammarSpec.Latents l = g.latents;
+    int k = g.classes.size();
+    int[][] document = new int[k][];
+    for (int c = 0; c < k; c++) {
+      int[] members = g.classes.get(c).members();
+      if (l.documentRerank()[c]) {
+        int[] p = rng.permutation(members.length);
+        document[c] = new int[members.length];
+        for (int i = 0; i < p.length; i++) {
+          document[c][i] = members[p[i]];
+        }
+      } else {
+        document[c] = members;
+      }
+    }
+    ranking = new int[g.sections][k][];
+    for (int s = 0; s < g.sections; s++) {
+      for (int c = 0; c < k; c++) {
+        ranking[s][c] = l.sectionRerank()[c] ? rerank(document[c], l.sectionFraction(), rng) : document[c];
+      }
+    }
+    boolean topics = false;
+    for (boolean b : l.paragraphTopic()) {
+      topics |= b;
+    }
+    if (!topics) {
+      rankOf = null;
+      topic = null;
+      return;
+    }
+    rankOf = new int[g.sections][k][];
+    topic = new int[g.sections][g.paragraphsPerSection][k][];
+    for (int s = 0; s < g.sections; s++) {
+      for (int c = 0; c < k; c++) {
+        if (!l.paragraphTopic()[c]) {
+          continue;
+        }
+        rankOf[s][c] = new int[contentTokens];
+        for (int r = 0; r < ranking[s][c].length; r++) {
+          rankOf[s][c][ranking[s][c][r]] = r + 1;
+        }
+      }
+      for (int p = 0; p < g.paragraphsPerSection; p++) {
+        for (int c = 0; c < k; c++) {
+          if (l.paragraphTopic()[c]) {
+            topic[s][p][c] = choose(g.classes.get(c).members(), l.topicSize(), rng);
+          }
+        }
+      }
+    }
+  }
+
+  /** Re-ranks a section's copy: a random fraction of rank positions exchange their tokens uniformly. */
+  private static int[] rerank(int[] document, double fraction, Rng rng) {
+    int n = document.length;
+    int m = (int) Math.round(fraction * n);
+    int[] positions = rng.permutation(n); // first m entries: a uniform random m-subset
+    int[] chosen = new int[m];
+    for (int i = 0; i < m; i++) {
+      chosen[i] = document[positions[i]];
+    }
+    rng.shuffle(chosen, 0, m);
+    int[] out = document.clone();
+    for (int i = 0; i < m; i++) {
+      out[positions[i]] = chosen[i];
+    }
+    return out;
+  }
+
+  /** A uniform random subset of size k (partial Fisher-Yates). */
+  private static int[] choose(int[] members, int k, Rng rng) {
+    int[] a = members.clone();
+    for (int i = 0; i < k; i++) {
+      int j = i + rng.nextInt(a.length - i);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    return java.util.Arrays.copyOf(a, k);
+  }
+}

@@ -1,0 +1,163 @@
+package org.arbor.ngram;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.arbor.corpus.DocumentSampler;
+import org.arbor.corpus.DocumentSource;
+import org.arbor.corpus.Vocabulary;
+import org.arbor.random.AliasTable;
+import org.arbor.random.Rng;
+
+/**
+ * The N-gram baseline as a document source. The context tables are corpus-level randomness: they
+ * depend on the seed only, are drawn once per JVM and shared read-only by all samplers.
+ */
+public final class NgramProcess implements DocumentSource {
+  private static final long serialVersionUID = 1L;
+  static final long TABLES_PURPOSE = 0x5441424C4553L; // "TABLES"
+  final NgramSpec spec;
+  private transient volatile Tables tables;
+  private transient long tablesSeed;
+
+  public NgramProcess(NgramSpec spec) {
+    this.spec = spec;
+  }
+
+  public static NgramProcess load(Path file) {
+    return new NgramProcess(NgramSpec.load(file));
+  }
+
+  public NgramSpec spec() {
+    return spec;
+  }
+
+  /** The context tables of one seed. */
+  public static final class Tables {
+    final double[] exponent;
+    final AliasTable[] alias;
+    final double[] logNorm;
+    final double[] logRank;
+    /** perm is applied before lookup: prob of token = P(rank of token in the table). */
+    final int[][] rankOf;
+    /** perm[table][rank index] = token, or null when all tables share the id ranking. */
+    final int[][] perm;
+    final AliasTable order;
+    final double[] orderProb;
+    final double[] logOrderProb;
+    final long salt;
+
+    Tables(NgramSpec s, long seed) {
+      Rng rng = new Rng(seed, TABLES_PURPOSE, 0);
+      int n = s.contentTokens;
+      exponent = new double[s.tableCount];
+      alias = new AliasTable[s.tableCount];
+      logNorm = new double[s.tableCount];
+      perm = s.permutedTables ? new int[s.tableCount][] : null;
+      rankOf = s.permutedTables ? new int[s.tableCount][] : null;
+      logRank = new double[n];
+      for (int i = 0; i < n; i++) {
+        logRank[i] = Math.log(i + 1);
+      }
+      double[] w = new double[n];
+      for (int t = 0; t < s.tableCount; t++) {
+        exponent[t] = Math.max(s.exponentMu + s.exponentSigma * rng.nextGaussian(), s.exponentMin);
+        for (int i = 0; i < n; i++) {
+          w[i] = Math.exp(-exponent[t] * logRank[i]);
+        }
+        alias[t] = new AliasTable(w);
+        double z = 0;
+        for (int i = n - 1; i >= 0; i--) {
+          z += w[i];
+        }
+        logNorm[t] = Math.log(z);
+        if (perm != null) {
+          perm[t] = rng.permutation(n);
+          rankOf[t] = new int[n];
+          for (int i = 0; i < n; i++) {
+            rankOf[t][perm[t][i]] = i;
+          }
+        }
+      }
+      order = new AliasTable(s.orderWeights);
+      orderProb = new double[s.orders.length];
+      logOrderProb = new double[s.orders.length];
+      for (int j = 0; j < orderProb.length; j++) {
+        orderProb[j] = order.probability(j);
+        logOrderProb[j] = Math.log(orderProb[j]);
+      }
+      salt = rng.nextLong();
+    }
+
+    /** The Zipf exponent of table t. */
+    public double exponent(int t) {
+      return exponent[t];
+    }
+
+    /** P(token | table t). */
+    public double probability(int t, int token) {
+      int rank = rankOf == null ? token : rankOf[t][token];
+      return Math.exp(-exponent[t] * logRank[rank] - logNorm[t]);
+    }
+  }
+
+  /** The tables of a seed (cached for the last seed used). */
+  public synchronized Tables tables(long seed) {
+    if (tables == null || tablesSeed != seed) {
+      tables = new Tables(spec, seed);
+      tablesSeed = seed;
+    }
+    return tables;
+  }
+
+  /** ln P(tokens | seed's tables) with orders and lengths summed out (the process's entropy floor). */
+  public double marginalLogProb(long seed, int[] tokens) {
+    return new NgramSampler(this).marginalLogProb(seed, tokens);
+  }
+
+  /** A reusable scorer for {@link #marginalLogProb}, for scoring many documents on one thread. */
+  public java.util.function.ToDoubleFunction<int[]> scorer(long seed) {
+    NgramSampler s = new NgramSampler(this);
+    return tokens -> s.marginalLogProb(seed, tokens);
+  }
+
+  @Override
+  public DocumentSampler newSampler() {
+    return new NgramSampler(this);
+  }
+
+  @Override
+  public String kind() {
+    return "ngram";
+  }
+
+  @Override
+  public String name() {
+    return spec.name;
+  }
+
+  @Override
+  public Vocabulary vocabulary() {
+    return spec.vocabulary;
+  }
+
+  @Override
+  public List<String> categories() {
+    return List.of("W", spec.vocabulary.name(spec.contentTokens).replaceAll("[\\[\\]]", ""));
+  }
+
+  @Override
+  public int repetitions() {
+    return 1;
+  }
+
+  @Override
+  public Map<String, Object> config() {
+    return spec.config;
+  }
+
+  @Override
+  public String file() {
+    return spec.file;
+  }
+}
