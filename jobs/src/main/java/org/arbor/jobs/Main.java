@@ -1,0 +1,26 @@
+package org.arbor.jobs;
+
+import java.util.Arrays;
+import org.arbor.config.ConfigException;
+
+/** Dispatches "job [options]" to a job's main; prints problems without a stack trace, exits 2. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] argv) {
+    if (argv.length == 0) {
+      System.err.println("usage: arbor <generate|stats|bench-generate> [options]");
+      System.exit(2);
+    }
+    String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+    try {
+      switch (argv[0]) {
+        case "generate" -> Generate.run(rest);
+        default -> throw new IllegalArgumentException("unknown job '" + argv[0] + "'");
+      }
+    } catch (ConfigException | IllegalArgumentException | JobException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package org.arbor.jobs.corpus;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.sum;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.arbor.corpus.CorpusSpec;
+import org.arbor.corpus.Manifest;
+import org.arbor.corpus.TokenizerJson;
+import scala.Tuple2;
+
+/**
+ * Generates a corpus with Spark: per split, documents are sampled in parallel from ranges of base
+ * document ids; shuffled placement then sorts them by their keyed order with a range-partitioned,
+ * spilling shuffle (bounded memory per task, nothing collected on the driver). Output is written
+ * under a temporary directory and committed by rename, manifest last.
+ */
+public final class CorpusWriter {
+  public static final String[] SPLITS = {"train", "test"};
+  /** ln-probability sums are added as fixed-point integers so they do not depend on summation order. */
+  private static final double FIXED_POINT = 1 << 20;
+
+  private final SparkSession spark;
+  private final CorpusSpec spec;
+  private int partitions;
+  private int failFirstAttemptOfPartition = -1;
+
+  public CorpusWriter(SparkSession spark, CorpusSpec spec) {
+    this.spark = spark;
+    this.spec = spec;
+    this.partitions = spark.sparkContext().defaultParallelism();
+  }
+
+  /** Parallelism of sampling (the output's shard count comes from the corpus config). */
+  public CorpusWriter partitions(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("--partitions must be at least 1, got " + n);
+    }
+    partitions = n;
+    return this;
+  }
+
+  /** Test hook: the first attempt of this sampling partition fails after a few rows. */
+  public CorpusWriter failFirstAttemptOfPartition(int p) {
+    failFirstAttemptOfPartition = p;
+    return this;
+  }
+
+  public void write(String out, boolean overwrite) {
+    OutputDirectory dir = OutputDirectory.begin(spark.sparkContext().hadoopConfiguration(), out, overwrite, Manifest.FILE);
+    try {
+      Manifest.SplitCounts[] counts = new Manifest.SplitCounts[SPLITS.length];
+      for (int i = 0; i < SPLITS.length; i++) {
+        counts[i] = writeSplit(dir, SPLITS[i]);
+      }
+      dir.writeText(Manifest.TOKENIZER, TokenizerJson.of(spec.process.vocabulary(), firstSpecial()));
+      dir.writeText(Manifest.FILE, Manifest.write(spec, counts[0], counts[1]));
+      dir.commit();
+    } catch (RuntimeException e) {
+      dir.abort();
+      throw e;
+    }
+  }
+
+  private int firstSpecial() {
+    int id = 0;
+    while (spec.process.vocabulary().name(id).matches("[A-Za-z_]+\\d+")) {
+      id++;
+    }
+    return id;
+  }
+
+  private Manifest.SplitCounts writeSplit(OutputDirectory dir, String split) {
+    long first = spec.firstBaseDocument(split);
+    long n = spec.baseDocuments(split);
+    int shards = spec.shards(split);
+    String path = dir.path(split);
+    if (n > 0) {
+      boolean adjacent = spec.placement == CorpusSpec.Placement.ADJACENT;
+      // Adjacent placement keeps base ids in order: each contiguous id range is one shard already.
+      int slices = (int) Math.max(1, Math.min(n, adjacent ? shards : partitions));
+      JavaRDD<Long> bases = spark.range(first, first + n, 1, slices).as(Encoders.LONG()).javaRDD();
+      JavaRDD<CorpusRow> rows =
+          bases.mapPartitions(new DocumentGenerator(spec, split, failFirstAttemptOfPartition));
+      if (!adjacent) {
+        rows = rows.mapToPair(r -> new Tuple2<>(r.getOrderKey(), r))
+            .repartitionAndSortWithinPartitions(new KeyRangePartitioner(shards))
+            .values();
+      }
+      CorpusSchema.toDisk(spark.createDataset(rows.rdd(), Encoders.bean(CorpusRow.class)))
+          .write().parquet(path);
+      dir.normaliseParts(split);
+    } else {
+      CorpusSchema.toDisk(spark.createDataset(java.util.List.<CorpusRow>of(), Encoders.bean(CorpusRow.class)))
+          .write().parquet(path);
+      dir.normaliseParts(split);
+    }
+    Row c = spark.read().parquet(path)
+        .agg(count(lit(1)), sum(col("num_tokens")), sum(round(col("log_prob").multiply(FIXED_POINT)).cast("long")))
+        .first();
+    long docs = c.getLong(0);
+    long tokens = c.isNullAt(1) ? 0 : c.getLong(1);
+    double logProb = c.isNullAt(2) ? 0 : c.getLong(2) / FIXED_POINT;
+    return new Manifest.SplitCounts(n, docs, tokens, logProb, shards);
+  }
+}
