@@ -30,6 +30,7 @@ public final class CorpusWriter {
   private final CorpusSpec spec;
   private int partitions;
   private int failFirstAttemptOfPartition = -1;
+  private int failAttempts = 1;
 
   public CorpusWriter(SparkSession spark, CorpusSpec spec) {
     this.spark = spark;
@@ -52,6 +53,12 @@ public final class CorpusWriter {
     return this;
   }
 
+  /** Test hook: how many attempts of that partition fail (1 by default). */
+  public CorpusWriter failAttempts(int attempts) {
+    failAttempts = attempts;
+    return this;
+  }
+
   public void write(String out, boolean overwrite) {
     OutputDirectory dir = OutputDirectory.begin(spark.sparkContext().hadoopConfiguration(), out, overwrite, Manifest.FILE);
     try {
@@ -62,7 +69,7 @@ public final class CorpusWriter {
       dir.writeText(Manifest.TOKENIZER, TokenizerJson.of(spec.process.vocabulary(), firstSpecial()));
       dir.writeText(Manifest.FILE, Manifest.write(spec, counts[0], counts[1]));
       dir.commit();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // Spark's exceptions are checked but undeclared: catch everything
       dir.abort();
       throw e;
     }
@@ -87,7 +94,7 @@ public final class CorpusWriter {
       int slices = (int) Math.max(1, Math.min(n, adjacent ? shards : partitions));
       JavaRDD<Long> bases = spark.range(first, first + n, 1, slices).as(Encoders.LONG()).javaRDD();
       JavaRDD<CorpusRow> rows =
-          bases.mapPartitions(new DocumentGenerator(spec, split, failFirstAttemptOfPartition));
+          bases.mapPartitions(new DocumentGenerator(spec, split, failFirstAttemptOfPartition, failAttempts));
       if (!adjacent) {
         rows = rows.mapToPair(r -> new Tuple2<>(r.getOrderKey(), r))
             .repartitionAndSortWithinPartitions(new KeyRangePartitioner(shards))

@@ -17,19 +17,21 @@ final class DocumentGenerator implements FlatMapFunction<Iterator<Long>, CorpusR
   private static final long serialVersionUID = 1L;
   private final CorpusSpec spec;
   private final String split;
-  private final int failFirstAttemptOfPartition;
+  private final int failPartition;
+  private final int failAttempts;
 
-  /** failFirstAttemptOfPartition: a test hook that fails that partition's first attempt, or -1. */
-  DocumentGenerator(CorpusSpec spec, String split, int failFirstAttemptOfPartition) {
+  /** Test hook: the first failAttempts attempts of partition failPartition (-1: none) fail midway. */
+  DocumentGenerator(CorpusSpec spec, String split, int failPartition, int failAttempts) {
     this.spec = spec;
     this.split = split;
-    this.failFirstAttemptOfPartition = failFirstAttemptOfPartition;
+    this.failPartition = failPartition;
+    this.failAttempts = failAttempts;
   }
 
   @Override
   public Iterator<CorpusRow> call(Iterator<Long> bases) {
     TaskContext task = TaskContext.get();
-    boolean fail = task != null && task.partitionId() == failFirstAttemptOfPartition && task.attemptNumber() == 0;
+    boolean fail = task != null && task.partitionId() == failPartition && task.attemptNumber() < failAttempts;
     DocumentSampler sampler = spec.process.newSampler();
     int reps = spec.process.repetitions();
     return new Iterator<>() {
@@ -52,7 +54,7 @@ final class DocumentGenerator implements FlatMapFunction<Iterator<Long>, CorpusR
           rep = 0;
         }
         if (fail && ++emitted > 3) {
-          throw new IllegalStateException("injected failure in the first attempt of partition " + task.partitionId());
+          throw new IllegalStateException("injected failure in attempt " + task.attemptNumber() + " of partition " + task.partitionId());
         }
         int r = rep++;
         long id = CorpusLayout.documentId(base, r, reps);
