@@ -16,6 +16,7 @@ public final class Main {
     try {
       switch (argv[0]) {
         case "generate" -> Generate.run(rest);
+        case "stats" -> Stats.run(rest);
         default -> throw new IllegalArgumentException("unknown job '" + argv[0] + "'");
       }
     } catch (ConfigException | IllegalArgumentException | JobException e) {

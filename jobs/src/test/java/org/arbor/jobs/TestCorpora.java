@@ -27,7 +27,7 @@ public final class TestCorpora {
   public static Path write(Path dir, String name, String process, long train, long test, String placement,
       int trainShards) throws IOException {
     String yaml = "name: " + name + "\n"
-        + "process: " + root().resolve("conf").resolve(process) + "\n"
+        + "process: " + root().resolve("conf").resolve(process).toAbsolutePath() + "\n"
         + "seed: 7\n"
         + "base_documents: {train: " + train + ", test: " + test + "}\n"
         + "placement: " + placement + "\n"

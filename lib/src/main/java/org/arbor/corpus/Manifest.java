@@ -20,9 +20,8 @@ public final class Manifest {
   public static final int SCHEMA_VERSION = 1;
   public static final String FILE = "manifest.json";
   public static final String TOKENIZER = "tokenizer.json";
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+  // Configs keep their file order: class and rule order define category codes and sampling.
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Counts of one split, measured on the written shards. */
   public record SplitCounts(long baseDocuments, long documents, long tokens, double logProbSum, int shards) {}
