@@ -9,7 +9,7 @@ cp_file="$root/jobs/target/classpath.txt"
 if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ -n "$(find "$root/lib/src" "$root/jobs/src" -newer "$jar" -print -quit)" ]; then
   echo "building Arbor (mvn -DskipTests install)..." >&2
   (cd "$root" && mvn -B -q -DskipTests install >&2)
-  (cd "$root/jobs" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file" >&2)
+  (cd "$root/jobs" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$cp_file" >&2)
 fi
 # Spark's own --add-opens list (org.apache.spark.launcher.JavaModuleOptions).
 opens=$(sed -n 's:.*<spark.add.opens>\(.*\)</spark.add.opens>.*:\1:p' "$root/pom.xml")

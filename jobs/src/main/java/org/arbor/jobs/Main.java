@@ -7,9 +7,9 @@ import org.arbor.config.ConfigException;
 public final class Main {
   private Main() {}
 
-  public static void main(String[] argv) {
+  public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      System.err.println("usage: arbor <generate|stats|bench-generate> [options]");
+      System.err.println("usage: arbor <quickstart|generate|stats|bench-generate> [options]");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
@@ -17,6 +17,8 @@ public final class Main {
       switch (argv[0]) {
         case "generate" -> Generate.run(rest);
         case "stats" -> Stats.run(rest);
+        case "quickstart" -> Quickstart.run(rest);
+        case "bench-generate" -> BenchGenerate.run(rest);
         default -> throw new IllegalArgumentException("unknown job '" + argv[0] + "'");
       }
     } catch (ConfigException | IllegalArgumentException | JobException e) {

@@ -1,0 +1,145 @@
+package org.arbor.jobs;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.sql.SparkSession;
+import org.arbor.config.ConfigNode;
+import org.arbor.corpus.CorpusSpec;
+import org.arbor.corpus.DocumentSampler;
+import org.arbor.corpus.DocumentSource;
+import org.arbor.jobs.corpus.CorpusWriter;
+
+/**
+ * bench-generate [--tokens 20000000] [--seconds 2] [--out DIR] [--only sampling|generate]
+ * Prints sampling tokens/s per thread (1 thread and all cores) for the ukp-released PCFG and N-gram
+ * presets against the reference generator's per-thread rates, then generate-to-Parquet tokens/s,
+ * per core, with the JVM's peak heap and the process's peak resident memory.
+ */
+public final class BenchGenerate {
+  /** The reference (Rust, rayon) generator on a 2-core machine of this kind, tokens/s per thread. */
+  private static final double REFERENCE_PCFG = 7.9e6;
+  private static final double REFERENCE_NGRAM = 15.2e6;
+
+  private BenchGenerate() {}
+
+  public static void run(String[] argv) throws Exception {
+    Args args = new Args("bench-generate", argv, Set.of());
+    long tokens = Long.parseLong(args.get("tokens", "20000000"));
+    double seconds = Double.parseDouble(args.get("seconds", "2"));
+    String only = args.get("only", "");
+    String out = args.get("out", "");
+    args.finish();
+    int cores = Runtime.getRuntime().availableProcessors();
+    System.out.printf("machine: %d cores, max heap %d MB%n", cores, Runtime.getRuntime().maxMemory() >> 20);
+    String[][] presets = {{"pcfg", "conf/grammars/ukp-released.yaml"}, {"ngram", "conf/ngram/ukp-released.yaml"}};
+    double[] perThread = new double[2];
+    if (!only.equals("generate")) {
+      for (int i = 0; i < presets.length; i++) {
+        DocumentSource p = CorpusSpec.loadProcess(ConfigNode.parse("bench", new java.io.StringReader("{}")), Path.of(presets[i][1]));
+        double one = sampling(p, 1, seconds);
+        double all = sampling(p, cores, seconds);
+        double ref = i == 0 ? REFERENCE_PCFG : REFERENCE_NGRAM;
+        perThread[i] = one;
+        System.out.printf("sampling %-5s: %6.1fM tokens/s on 1 thread, %6.1fM tokens/s per thread on %d threads;"
+            + " reference %.1fM/thread, ratio %.2f (target >= 2)%n", presets[i][0], one / 1e6, all / cores / 1e6,
+            cores, ref / 1e6, one / ref);
+      }
+    }
+    if (only.equals("sampling")) {
+      return;
+    }
+    SparkSession spark = Sessions.start("arbor-bench-generate");
+    Path dir = out.isEmpty() ? Files.createTempDirectory("arbor-bench") : Path.of(out);
+    for (int i = 0; i < presets.length; i++) {
+      double tokensPerDoc = i == 0 ? 96 : 16 * 60.5;
+      long base = Math.max(1, Math.round(tokens / tokensPerDoc / (i == 0 ? 10 : 1)));
+      String yaml = "name: bench-" + presets[i][0] + "\nprocess: " + Path.of(presets[i][1]).toAbsolutePath()
+          + "\nseed: 1\nbase_documents: {train: " + base + ", test: 0}\nshards: {train: " + (2 * cores) + "}\n";
+      CorpusSpec spec = new CorpusSpec(ConfigNode.parse("bench.yaml", new java.io.StringReader(yaml)), Path.of("."));
+      Path target = dir.resolve("bench-" + presets[i][0]);
+      long t0 = System.nanoTime();
+      new CorpusWriter(spark, spec).write(target.toString(), true);
+      double s = (System.nanoTime() - t0) / 1e9;
+      long written = spark.read().parquet(target.resolve("train").toString()).agg(org.apache.spark.sql.functions.sum("num_tokens")).first().getLong(0);
+      double rate = written / s;
+      System.out.printf("generate %-5s: %,d tokens to Parquet in %.1f s: %.2fM tokens/s, %.2fM per core;"
+          + " ratio to sampling per thread %.2f (target >= 0.5)%n", presets[i][0], written, s, rate / 1e6,
+          rate / cores / 1e6, perThread[i] == 0 ? Double.NaN : rate / cores / perThread[i]);
+    }
+    System.out.printf("memory: peak heap %d MB (of max %d MB), peak resident %s%n", peakHeapMb(),
+        Runtime.getRuntime().maxMemory() >> 20, peakResident());
+  }
+
+  /** Tokens/s summed over threads, each sampling its own documents for the given time. */
+  private static double sampling(DocumentSource p, int threads, double seconds) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      double[] rounds = new double[5];
+      for (int round = -1; round < rounds.length; round++) { // round -1 warms up the JIT
+        List<Future<long[]>> fs = new ArrayList<>();
+        final long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        for (int t = 0; t < threads; t++) {
+          final long first = 1_000_000L * t;
+          fs.add(pool.submit(() -> {
+            DocumentSampler s = p.newSampler();
+            long n = 0;
+            long docs = 0;
+            long start = System.nanoTime();
+            int reps = p.repetitions();
+            while (System.nanoTime() < deadline) {
+              for (int k = 0; k < 64; k++, docs++) {
+                n += s.sample(1, first + docs / reps, (int) (docs % reps)).length();
+              }
+            }
+            return new long[] {n, System.nanoTime() - start};
+          }));
+        }
+        double total = 0;
+        for (Future<long[]> f : fs) {
+          long[] r = f.get();
+          total += r[0] / (r[1] / 1e9);
+        }
+        if (round >= 0) {
+          rounds[round] = total;
+        }
+      }
+      Arrays.sort(rounds);
+      return rounds[rounds.length / 2];
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static long peakHeapMb() {
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak >> 20;
+  }
+
+  private static String peakResident() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return line.substring(6).trim();
+        }
+      }
+    } catch (java.io.IOException e) {
+      // not Linux: no figure
+    }
+    return "n/a";
+  }
+}
