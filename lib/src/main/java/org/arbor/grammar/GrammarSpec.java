@@ -177,8 +177,8 @@ public final class GrammarSpec implements Serializable {
         if (ids.size() != 2) {
           throw c.error("ids", "expected [first, last] (inclusive)");
         }
-        lo = (int) c.toNumber(ids.get(0), c.key("ids"));
-        hi = (int) c.toNumber(ids.get(1), c.key("ids"));
+        lo = tokenId(c, ids.get(0));
+        hi = tokenId(c, ids.get(1));
         if (lo < 0 || hi < lo) {
           throw c.error("ids", "expected 0 <= first <= last, got [" + lo + ", " + hi + "]");
         }
@@ -264,6 +264,15 @@ public final class GrammarSpec implements Serializable {
       out.add(new LexicalClass(names.get(k), m, uniform, s));
     }
     return out;
+  }
+
+  /** One end of an ids range: a whole number below 2^31 (3.5 or 1e10 would be truncated silently). */
+  private static int tokenId(ConfigNode c, Object v) {
+    double x = c.toNumber(v, c.key("ids"));
+    if (x != Math.rint(x) || Math.abs(x) > Integer.MAX_VALUE - 1) {
+      throw c.error("ids", "token ids must be whole numbers, got " + v);
+    }
+    return (int) x;
   }
 
   private static int requireSize(ConfigNode n, int size) {
