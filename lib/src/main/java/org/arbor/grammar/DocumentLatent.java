@@ -11,6 +11,8 @@ final class DocumentLatent {
   /** PURPOSE tag of the random stream that draws latents (sentences use another). */
   static final long PURPOSE = 0x4C4154454E54L; // "LATENT"
 
+  /** document[c][r-1] = token at rank r of class c in the document's ranking. */
+  final int[][] document;
   /** ranking[s][c][r-1] = token at rank r of class c in section s. */
   final int[][][] ranking;
   /** rankOf[s][c][token] = rank of token in class c in section s (only with paragraph topics). */
@@ -22,7 +24,7 @@ final class DocumentLatent {
     Rng rng = new Rng(seed, PURPOSE, baseDocument);
     GrammarSpec.Latents l = g.latents;
     int k = g.classes.size();
-    int[][] document = new int[k][];
+    document = new int[k][];
     for (int c = 0; c < k; c++) {
       int[] members = g.classes.get(c).members();
       if (l.documentRerank()[c]) {
@@ -72,21 +74,36 @@ final class DocumentLatent {
     }
   }
 
-  /** Re-ranks a section's copy: a random fraction of rank positions exchange their tokens uniformly. */
+  /**
+   * Re-ranks a section's copy: m = round(fraction * n) rank positions, a uniform random subset,
+   * exchange their tokens by a uniform random derangement, so exactly m positions change (a plain
+   * permutation would leave about one of them in place, re-ranking fewer than the config says).
+   * Validation guarantees m >= 2.
+   */
   private static int[] rerank(int[] document, double fraction, Rng rng) {
     int n = document.length;
     int m = (int) Math.round(fraction * n);
     int[] positions = rng.permutation(n); // first m entries: a uniform random m-subset
-    int[] chosen = new int[m];
-    for (int i = 0; i < m; i++) {
-      chosen[i] = document[positions[i]];
-    }
-    rng.shuffle(chosen, 0, m);
+    int[] to = derangement(m, rng);
     int[] out = document.clone();
     for (int i = 0; i < m; i++) {
-      out[positions[i]] = chosen[i];
+      out[positions[i]] = document[positions[to[i]]];
     }
     return out;
+  }
+
+  /** A uniform random permutation of 0..m-1 without fixed points (m >= 2), by rejection: about e tries. */
+  static int[] derangement(int m, Rng rng) {
+    while (true) {
+      int[] p = rng.permutation(m);
+      boolean fixed = false;
+      for (int i = 0; i < m && !fixed; i++) {
+        fixed = p[i] == i;
+      }
+      if (!fixed) {
+        return p;
+      }
+    }
   }
 
   /** A uniform random subset of size k (partial Fisher-Yates). */

@@ -346,6 +346,13 @@ public final class GrammarSpec implements Serializable {
       if (!(fraction > 0 && fraction <= 1)) {
         throw s.error("fraction", "must lie in (0, 1], got " + fraction);
       }
+      for (int c = 0; c < k; c++) {
+        long moved = Math.round(fraction * classes.get(c).size());
+        if (sec[c] && moved < 2) {
+          throw s.error("fraction", "re-ranks round(" + fraction + " x " + classes.get(c).size() + ") = " + moved
+              + " positions of class " + classes.get(c).name() + ", fewer than 2: no token could change rank");
+        }
+      }
       s.finish();
     }
     if (l.has("paragraph")) {
