@@ -1,5 +1,6 @@
 package org.arbor.grammar;
 
+import java.util.Arrays;
 import org.arbor.random.Rng;
 
 /**
@@ -15,12 +16,15 @@ final class DocumentLatent {
   final int[][] document;
   /** ranking[s][c][r-1] = token at rank r of class c in section s. */
   final int[][][] ranking;
-  /** rankOf[s][c][token] = rank of token in class c in section s (only with paragraph topics). */
+  /**
+   * rankOf[s][c][i] = rank (1-based) of the i-th member of class c (members are in id order) in
+   * section s; null for uniform classes. Sections that keep the same ranking share the array.
+   */
   final int[][][] rankOf;
   /** topic[s][p][c] = topic tokens of class c in paragraph p of section s, or null. */
   final int[][][][] topic;
 
-  DocumentLatent(GrammarSpec g, int contentTokens, long seed, long baseDocument) {
+  DocumentLatent(GrammarSpec g, long seed, long baseDocument) {
     Rng rng = new Rng(seed, PURPOSE, baseDocument);
     GrammarSpec.Latents l = g.latents;
     int k = g.classes.size();
@@ -38,9 +42,22 @@ final class DocumentLatent {
       }
     }
     ranking = new int[g.sections][k][];
+    rankOf = new int[g.sections][k][];
     for (int s = 0; s < g.sections; s++) {
       for (int c = 0; c < k; c++) {
         ranking[s][c] = l.sectionRerank()[c] ? rerank(document[c], l.sectionFraction(), rng) : document[c];
+        if (g.classes.get(c).uniform()) {
+          continue;
+        }
+        if (s > 0 && ranking[s][c] == ranking[s - 1][c]) {
+          rankOf[s][c] = rankOf[s - 1][c];
+        } else {
+          int[] members = g.classes.get(c).members();
+          rankOf[s][c] = new int[members.length];
+          for (int r = 0; r < ranking[s][c].length; r++) {
+            rankOf[s][c][Arrays.binarySearch(members, ranking[s][c][r])] = r + 1;
+          }
+        }
       }
     }
     boolean topics = false;
@@ -48,22 +65,11 @@ final class DocumentLatent {
       topics |= b;
     }
     if (!topics) {
-      rankOf = null;
       topic = null;
       return;
     }
-    rankOf = new int[g.sections][k][];
     topic = new int[g.sections][g.paragraphsPerSection][k][];
     for (int s = 0; s < g.sections; s++) {
-      for (int c = 0; c < k; c++) {
-        if (!l.paragraphTopic()[c]) {
-          continue;
-        }
-        rankOf[s][c] = new int[contentTokens];
-        for (int r = 0; r < ranking[s][c].length; r++) {
-          rankOf[s][c][ranking[s][c][r]] = r + 1;
-        }
-      }
       for (int p = 0; p < g.paragraphsPerSection; p++) {
         for (int c = 0; c < k; c++) {
           if (l.paragraphTopic()[c]) {
@@ -72,6 +78,11 @@ final class DocumentLatent {
         }
       }
     }
+  }
+
+  /** Rank (1-based) of a member token of ranked class c in section s. */
+  int rank(GrammarSpec g, int s, int c, int token) {
+    return rankOf[s][c][Arrays.binarySearch(g.classes.get(c).members(), token)];
   }
 
   /**
@@ -115,6 +126,6 @@ final class DocumentLatent {
       a[i] = a[j];
       a[j] = t;
     }
-    return java.util.Arrays.copyOf(a, k);
+    return Arrays.copyOf(a, k);
   }
 }

@@ -95,6 +95,11 @@ public final class GrammarSpec implements Serializable {
         cats.add(boundaries[i].replaceAll("[\\[\\]]", ""));
       }
     }
+    if (boundaries[0] == null) {
+      // Without it the sentences of a document are not observable, and ln P(tokens | latents)
+      // would have to sum over every way to cut the document into sentences.
+      throw new ConfigException(file, bnode.key("sentence"), "missing (required): every sentence ends with a boundary token");
+    }
     bnode.finish();
     for (String s : root.stringList("specials")) {
       if (specials.contains(s)) {

@@ -17,7 +17,7 @@ class DocumentLatentTest {
   static final GrammarSpec PAPER = Presets.grammar("paper-config");
 
   static DocumentLatent latent(GrammarSpec g, long seed, long base) {
-    return new DocumentLatent(g, g.vocabulary.size(), seed, base);
+    return new DocumentLatent(g, seed, base);
   }
 
   private static int[] sorted(int[] a) {

@@ -221,6 +221,9 @@ class GrammarSpecTest {
     assertError(replace(TINY, "{p: 1/2, rhs: [V, S, O]}", "{p: 1/2}"), "rules.SENTENCE[1].rhs", "missing (required)");
     assertError(TINY + "latents:\n  section: {rerank: [S]}\n", "latents.section.fraction", "missing (required)");
     assertError(replace(TINY, "specials: [\"[UNK]\", \"[PAD]\"]\n", ""), "specials", "missing (required)");
+    // Sentences must be observable for ln P(tokens | latents) to be a product over sentences.
+    assertError(replace(TINY, "boundaries:\n  sentence: \"[EOS]\"\n", ""), "boundaries.sentence", "missing (required)");
+    assertError(replace(TINY, "  sentence: \"[EOS]\"\n", "  paragraph: \"[EOP]\"\n"), "boundaries.sentence", "missing (required)");
   }
 
   /** A lexicon given by shares of a size. */

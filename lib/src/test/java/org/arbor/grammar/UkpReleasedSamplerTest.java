@@ -173,7 +173,7 @@ class UkpReleasedSamplerTest {
   void tokensAreThePermutationEntryAtTheirRank() {
     long checked = 0;
     for (int b = 0; b < BASES; b++) {
-      DocumentLatent latent = new DocumentLatent(g, g.vocabulary.size(), SEED, b);
+      DocumentLatent latent = new DocumentLatent(g, SEED, b);
       for (Document d : docs[b]) {
         for (int i = 0; i < d.length(); i++) {
           int c = d.category()[i];
@@ -278,7 +278,7 @@ class UkpReleasedSamplerTest {
   void logProbIsExact() {
     double h = harmonic300();
     for (int b = 0; b < 20; b++) {
-      DocumentLatent latent = new DocumentLatent(g, g.vocabulary.size(), SEED, b);
+      DocumentLatent latent = new DocumentLatent(g, SEED, b);
       for (Document d : docs[b]) {
         double expected = logProbability(d, latent, h);
         assertEquals(expected, d.logProb(), 1e-10 * Math.abs(expected));
