@@ -132,9 +132,9 @@ public final class GrammarSpec implements Serializable {
     start = nonterminalSymbol(root, "start", root.string("start"));
 
     ConfigNode h = root.child("hierarchy");
-    sections = positive(h, "sections");
-    paragraphsPerSection = positive(h, "paragraphs_per_section");
-    sentencesPerParagraph = positive(h, "sentences_per_paragraph");
+    sections = annotated(h, "sections");
+    paragraphsPerSection = annotated(h, "paragraphs_per_section");
+    sentencesPerParagraph = annotated(h, "sentences_per_paragraph");
     repetitions = positive(h, "repetitions");
     clause = h.has("clause") ? nonterminalSymbol(h, "clause", h.string("clause")) : -1;
     h.finish();
@@ -149,6 +149,15 @@ public final class GrammarSpec implements Serializable {
     int v = n.count(key);
     if (v == 0) {
       throw n.error(key, "must be at least 1");
+    }
+    return v;
+  }
+
+  /** A positive count that is stored as a per-token index in a Document's short arrays. */
+  private static int annotated(ConfigNode n, String key) {
+    int v = positive(n, key);
+    if (v > Short.MAX_VALUE) {
+      throw n.error(key, "at most " + Short.MAX_VALUE + " (documents store the index as a short), got " + v);
     }
     return v;
   }
@@ -215,6 +224,9 @@ public final class GrammarSpec implements Serializable {
     List<String> sharedBy = List.of();
     if (lexicon.has("intersection")) {
       ConfigNode in = lexicon.child("intersection");
+      if (in.has("share") == in.has("size")) {
+        throw lexicon.error("intersection", "give exactly one of size: n or share: fraction");
+      }
       int count = in.has("share") ? share(in, "share", requireSize(in, size)) : in.count("size");
       sharedBy = in.stringList("classes");
       if (sharedBy.size() < 2) {

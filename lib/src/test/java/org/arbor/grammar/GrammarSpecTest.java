@@ -262,6 +262,24 @@ class GrammarSpecTest {
   }
 
   @Test
+  void intersectionNeedsExactlyOneOfSizeAndShare() {
+    assertError(SHARES.replace("{share: 0.1, classes", "{share: 0.1, size: 10, classes"), "lexicon.intersection", "exactly one of");
+    assertError(SHARES.replace("{share: 0.1, classes", "{classes"), "lexicon.intersection", "exactly one of");
+    GrammarSpec g = Presets.parse(SHARES.replace("{share: 0.1, classes", "{size: 10, classes"));
+    assertEquals(40, g.classes.get(0).size());
+  }
+
+  @Test
+  void hierarchyIndicesMustFitTheDocumentsShortArrays() {
+    assertEquals(32767, Presets.parse(replace(TINY, "sections: 1", "sections: 32767")).sections);
+    assertError(replace(TINY, "sections: 1", "sections: 32768"), "hierarchy.sections", "at most 32767");
+    assertError(replace(TINY, "paragraphs_per_section: 1", "paragraphs_per_section: 40000"),
+        "hierarchy.paragraphs_per_section", "at most 32767");
+    assertError(replace(TINY, "sentences_per_paragraph: 1", "sentences_per_paragraph: 100000"),
+        "hierarchy.sentences_per_paragraph", "at most 32767");
+  }
+
+  @Test
   void intersectionNeedsKnownClasses() {
     assertError(SHARES.replace("classes: [S, O]}", "classes: [S, X]}"), "lexicon.intersection.classes", "unknown lexical class 'X'");
     assertError(SHARES.replace("classes: [S, O]}", "classes: [S]}"), "lexicon.intersection.classes", "at least two classes");
