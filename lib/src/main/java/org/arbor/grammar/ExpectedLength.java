@@ -7,8 +7,17 @@ import org.arbor.config.ConfigNode;
  * nonterminal b in one expansion of a, the expectations solve (I - M) x = t; they are finite exactly
  * when the spectral radius of M is below 1, which we test by squaring M until its entries vanish
  * or stop shrinking (a critical or supercritical grammar makes sentences of infinite mean length).
+ *
+ * <p>The test runs on M scaled by 1 + {@link #MARGIN}: probabilities written as decimals or
+ * fractions add up with rounding errors, and a critical grammar (spectral radius exactly 1, as in
+ * A -> A A | empty with p = 1/2) whose rounded M falls a few ulps below 1 would otherwise pass with
+ * an "expected length" near 1e16. The margin rejects spectral radii within 1e-9 of 1, i.e. mean
+ * lengths beyond about a billion slots, which no usable grammar has.
  */
 final class ExpectedLength {
+  /** Relative margin below 1 that the spectral radius of M must keep. */
+  static final double MARGIN = 1e-9;
+
   private ExpectedLength() {}
 
   static double slots(GrammarSpec g, ConfigNode root) {
@@ -27,7 +36,13 @@ final class ExpectedLength {
         }
       }
     }
-    if (!subcritical(mean)) {
+    double[][] scaled = new double[m][m];
+    for (int a = 0; a < m; a++) {
+      for (int b = 0; b < m; b++) {
+        scaled[a][b] = mean[a][b] * (1 + MARGIN);
+      }
+    }
+    if (!subcritical(scaled)) {
       throw root.error("rules", "the expected sentence length is infinite (the rules recurse with mean"
           + " branching >= 1); lower the probability of the recursive rules");
     }

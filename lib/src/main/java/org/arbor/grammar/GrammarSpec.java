@@ -95,6 +95,11 @@ public final class GrammarSpec implements Serializable {
         cats.add(boundaries[i].replaceAll("[\\[\\]]", ""));
       }
     }
+    if (boundaries[0] == null) {
+      // Without it the sentences of a document are not observable, and ln P(tokens | latents)
+      // would have to sum over every way to cut the document into sentences.
+      throw new ConfigException(file, bnode.key("sentence"), "missing (required): every sentence ends with a boundary token");
+    }
     bnode.finish();
     for (String s : root.stringList("specials")) {
       if (specials.contains(s)) {
@@ -127,9 +132,9 @@ public final class GrammarSpec implements Serializable {
     start = nonterminalSymbol(root, "start", root.string("start"));
 
     ConfigNode h = root.child("hierarchy");
-    sections = positive(h, "sections");
-    paragraphsPerSection = positive(h, "paragraphs_per_section");
-    sentencesPerParagraph = positive(h, "sentences_per_paragraph");
+    sections = annotated(h, "sections");
+    paragraphsPerSection = annotated(h, "paragraphs_per_section");
+    sentencesPerParagraph = annotated(h, "sentences_per_paragraph");
     repetitions = positive(h, "repetitions");
     clause = h.has("clause") ? nonterminalSymbol(h, "clause", h.string("clause")) : -1;
     h.finish();
@@ -144,6 +149,15 @@ public final class GrammarSpec implements Serializable {
     int v = n.count(key);
     if (v == 0) {
       throw n.error(key, "must be at least 1");
+    }
+    return v;
+  }
+
+  /** A positive count that is stored as a per-token index in a Document's short arrays. */
+  private static int annotated(ConfigNode n, String key) {
+    int v = positive(n, key);
+    if (v > Short.MAX_VALUE) {
+      throw n.error(key, "at most " + Short.MAX_VALUE + " (documents store the index as a short), got " + v);
     }
     return v;
   }
@@ -177,8 +191,8 @@ public final class GrammarSpec implements Serializable {
         if (ids.size() != 2) {
           throw c.error("ids", "expected [first, last] (inclusive)");
         }
-        lo = (int) c.toNumber(ids.get(0), c.key("ids"));
-        hi = (int) c.toNumber(ids.get(1), c.key("ids"));
+        lo = tokenId(c, ids.get(0));
+        hi = tokenId(c, ids.get(1));
         if (lo < 0 || hi < lo) {
           throw c.error("ids", "expected 0 <= first <= last, got [" + lo + ", " + hi + "]");
         }
@@ -210,6 +224,9 @@ public final class GrammarSpec implements Serializable {
     List<String> sharedBy = List.of();
     if (lexicon.has("intersection")) {
       ConfigNode in = lexicon.child("intersection");
+      if (in.has("share") == in.has("size")) {
+        throw lexicon.error("intersection", "give exactly one of size: n or share: fraction");
+      }
       int count = in.has("share") ? share(in, "share", requireSize(in, size)) : in.count("size");
       sharedBy = in.stringList("classes");
       if (sharedBy.size() < 2) {
@@ -264,6 +281,15 @@ public final class GrammarSpec implements Serializable {
       out.add(new LexicalClass(names.get(k), m, uniform, s));
     }
     return out;
+  }
+
+  /** One end of an ids range: a whole number below 2^31 (3.5 or 1e10 would be truncated silently). */
+  private static int tokenId(ConfigNode c, Object v) {
+    double x = c.toNumber(v, c.key("ids"));
+    if (x != Math.rint(x) || Math.abs(x) > Integer.MAX_VALUE - 1) {
+      throw c.error("ids", "token ids must be whole numbers, got " + v);
+    }
+    return (int) x;
   }
 
   private static int requireSize(ConfigNode n, int size) {
@@ -336,6 +362,13 @@ public final class GrammarSpec implements Serializable {
       fraction = s.number("fraction");
       if (!(fraction > 0 && fraction <= 1)) {
         throw s.error("fraction", "must lie in (0, 1], got " + fraction);
+      }
+      for (int c = 0; c < k; c++) {
+        long moved = Math.round(fraction * classes.get(c).size());
+        if (sec[c] && moved < 2) {
+          throw s.error("fraction", "re-ranks round(" + fraction + " x " + classes.get(c).size() + ") = " + moved
+              + " positions of class " + classes.get(c).name() + ", fewer than 2: no token could change rank");
+        }
       }
       s.finish();
     }

@@ -34,8 +34,10 @@ public final class PcfgProcess implements DocumentSource {
     final double[][] zipfP;
     final double[] uniformLogP;
     final AliasTable[] ruleChoice;
-    final double[][] ruleLogP;
     final int[][][] rhs;
+    /** tokenClasses[token] = the classes a content token belongs to, in class order. */
+    final int[][] tokenClasses;
+    final Inside inside;
 
     Tables(GrammarSpec g) {
       int k = g.classes.size();
@@ -57,20 +59,34 @@ public final class PcfgProcess implements DocumentSource {
       }
       int m = g.nonterminals.size();
       ruleChoice = new AliasTable[m];
-      ruleLogP = new double[m][];
       rhs = new int[m][][];
       for (int a = 0; a < m; a++) {
         Rule[] rules = g.rules.get(a);
         double[] w = new double[rules.length];
-        ruleLogP[a] = new double[rules.length];
         rhs[a] = new int[rules.length][];
         for (int i = 0; i < rules.length; i++) {
           w[i] = rules[i].probability();
-          ruleLogP[a][i] = Math.log(rules[i].probability());
           rhs[a][i] = rules[i].rhs();
         }
         ruleChoice[a] = rules.length > 1 ? new AliasTable(w) : null;
       }
+      int[] count = new int[g.vocabulary.size()];
+      for (LexicalClass lc : g.classes) {
+        for (int id : lc.members()) {
+          count[id]++;
+        }
+      }
+      tokenClasses = new int[count.length][];
+      for (int id = 0; id < count.length; id++) {
+        tokenClasses[id] = new int[count[id]];
+        count[id] = 0;
+      }
+      for (int c = 0; c < k; c++) {
+        for (int id : g.classes.get(c).members()) {
+          tokenClasses[id][count[id]++] = c;
+        }
+      }
+      inside = new Inside(g);
     }
   }
 

@@ -1,6 +1,8 @@
 package org.arbor.grammar;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.arbor.corpus.Document;
 import org.arbor.corpus.DocumentBuffer;
 import org.arbor.corpus.DocumentSampler;
@@ -9,18 +11,27 @@ import org.arbor.random.Rng;
 /**
  * Samples documents of a hierarchical PCFG: sections, paragraphs and sentences in a fixed layout,
  * each sentence derived top-down from the start symbol, each class slot filled from the ranking in
- * force. Accumulates ln P(tokens, derivation | latents) exactly as it draws.
+ * force. The document's log-probability is ln P(tokens | latents): each sentence's probability is
+ * summed over all derivations that yield its tokens ({@link Inside}), since tokens shared by
+ * several classes make derivations ambiguous. Sentences whose tokens each belong to one class only
+ * have their class sequence fixed by the tokens, so the inside probability of that class sequence
+ * is cached and multiplied by the slots' token probabilities.
  */
 final class PcfgSampler implements DocumentSampler {
   /** PURPOSE tag of the random stream that draws sentences. */
   static final long PURPOSE = 0x53454E54L; // "SENT"
+  /** Most class sequences remembered per sampler (a few for the presets). */
+  private static final int CACHE_LIMIT = 1 << 16;
 
   private final GrammarSpec g;
   private final PcfgProcess.Tables t;
   private final int k;
-  private final int contentTokens;
   private final DocumentBuffer out = new DocumentBuffer();
+  private final Inside.Chart chart;
+  private final Map<Object, Double> classSequenceLogP = new HashMap<>();
   private int[] stack = new int[64];
+  private double[] slotLogP = new double[64];
+  private double[][] tokenP = new double[0][];
   private long latentSeed = Long.MIN_VALUE;
   private long latentBase = -1;
   private DocumentLatent latent;
@@ -29,13 +40,7 @@ final class PcfgSampler implements DocumentSampler {
     this.g = g;
     this.t = t;
     this.k = g.classes.size();
-    int content = 0;
-    for (LexicalClass c : g.classes) {
-      for (int id : c.members()) {
-        content = Math.max(content, id + 1);
-      }
-    }
-    this.contentTokens = content;
+    this.chart = t.inside.newChart();
   }
 
   @Override
@@ -44,7 +49,7 @@ final class PcfgSampler implements DocumentSampler {
       throw new IllegalArgumentException("repetition " + repetition + " outside 0.." + (g.repetitions - 1));
     }
     if (latent == null || latentSeed != seed || latentBase != baseDocument) {
-      latent = new DocumentLatent(g, contentTokens, seed, baseDocument); // repetitions reuse it
+      latent = new DocumentLatent(g, seed, baseDocument); // repetitions reuse it
       latentSeed = seed;
       latentBase = baseDocument;
     }
@@ -58,10 +63,10 @@ final class PcfgSampler implements DocumentSampler {
     for (int s = 0; s < g.sections; s++) {
       for (int p = 0; p < g.paragraphsPerSection; p++) {
         for (int n = 0; n < g.sentencesPerParagraph; n++) {
-          logP += sentence(rng, s, p, n);
-          if (eos >= 0) {
-            out.add(eos, g.boundaryCategory(0), 0, s, p, n, -1, 0);
-          }
+          int from = out.length();
+          sentence(rng, s, p, n);
+          logP += sentenceLogP(from, s, p);
+          out.add(eos, g.boundaryCategory(0), 0, s, p, n, -1, 0);
         }
         if (eop >= 0) {
           out.add(eop, g.boundaryCategory(1), 0, s, p, -1, -1, 0);
@@ -77,9 +82,8 @@ final class PcfgSampler implements DocumentSampler {
     return out.build(logP, true, false);
   }
 
-  /** Derives one sentence; returns its log-probability. */
-  private double sentence(Rng rng, int s, int p, int n) {
-    double logP = 0;
+  /** Derives one sentence into the buffer, recording each slot's ln P(token | class, latents). */
+  private void sentence(Rng rng, int s, int p, int n) {
     int sp = 0;
     stack[sp++] = g.start;
     int clauseNow = 0;
@@ -91,12 +95,15 @@ final class PcfgSampler implements DocumentSampler {
         continue;
       }
       if (sym < k) {
-        logP += slot(rng, sym, s, p, n, clauseNow);
+        int at = out.length();
+        if (at >= slotLogP.length) {
+          slotLogP = Arrays.copyOf(slotLogP, 2 * at + 1);
+        }
+        slotLogP[at] = slot(rng, sym, s, p, n, clauseNow);
         continue;
       }
       int a = sym - k;
       int choice = t.ruleChoice[a] == null ? 0 : t.ruleChoice[a].sample(rng);
-      logP += t.ruleLogP[a][choice];
       int[] rhs = t.rhs[a][choice];
       if (sp + rhs.length + 1 > stack.length) {
         stack = Arrays.copyOf(stack, 2 * (sp + rhs.length + 1));
@@ -109,10 +116,91 @@ final class PcfgSampler implements DocumentSampler {
         stack[sp++] = rhs[i];
       }
     }
-    return logP;
   }
 
-  /** Fills one slot of class c; returns ln P(token | slot, latents). */
+  /** ln P(tokens of the sentence that starts at buffer offset from | latents). */
+  private double sentenceLogP(int from, int s, int p) {
+    int n = out.length() - from;
+    boolean unique = true;
+    for (int i = from; i < out.length() && unique; i++) {
+      unique = t.tokenClasses[out.token(i)].length == 1;
+    }
+    if (unique) {
+      // The tokens fix the class sequence: P = P(class sequence) x product of slot probabilities.
+      // The sequence is the key as base-(k+1) digits while that fits in a long, else as a string.
+      double slots = 0;
+      long code = 0;
+      boolean fits = true;
+      for (int i = n - 1; i >= 0; i--) {
+        slots += slotLogP[from + i];
+        int c = t.tokenClasses[out.token(from + i)][0];
+        fits &= code <= (Long.MAX_VALUE - k - 1) / (k + 1);
+        code = code * (k + 1) + c + 1;
+      }
+      Object key;
+      if (fits) {
+        key = code;
+      } else {
+        char[] chars = new char[n];
+        for (int i = 0; i < n; i++) {
+          chars[i] = (char) t.tokenClasses[out.token(from + i)][0];
+        }
+        key = new String(chars);
+      }
+      Double cached = classSequenceLogP.get(key);
+      if (cached == null) {
+        double[][] tp = tokenMatrix(n);
+        for (int i = 0; i < n; i++) {
+          tp[i][t.tokenClasses[out.token(from + i)][0]] = 1;
+        }
+        cached = chart.logProbability(tp, n);
+        if (classSequenceLogP.size() < CACHE_LIMIT) {
+          classSequenceLogP.put(key, cached);
+        }
+      }
+      return cached + slots;
+    }
+    double[][] tp = tokenMatrix(n);
+    for (int i = 0; i < n; i++) {
+      int token = out.token(from + i);
+      for (int c : t.tokenClasses[token]) {
+        tp[i][c] = tokenProbability(c, token, s, p);
+      }
+    }
+    return chart.logProbability(tp, n);
+  }
+
+  /** A zeroed n x k matrix of token probabilities (reused). */
+  private double[][] tokenMatrix(int n) {
+    if (tokenP.length < n) {
+      tokenP = new double[Math.max(n, 2 * tokenP.length)][k];
+    }
+    for (int i = 0; i < n; i++) {
+      Arrays.fill(tokenP[i], 0);
+    }
+    return tokenP;
+  }
+
+  /** P(token | a slot of class c in section s, paragraph p, latents); the token is a member of c. */
+  private double tokenProbability(int c, int token, int s, int p) {
+    LexicalClass lc = g.classes.get(c);
+    if (lc.uniform()) {
+      return 1.0 / lc.size();
+    }
+    double zipf = t.zipfP[c][latent.rank(g, s, c, token) - 1];
+    int[] topic = latent.topic == null ? null : latent.topic[s][p][c];
+    if (topic == null) {
+      return zipf;
+    }
+    double w = g.latents.topicWeight();
+    boolean inTopic = false;
+    for (int x : topic) {
+      inTopic |= x == token;
+    }
+    return (inTopic ? w / topic.length : 0) + (1 - w) * zipf;
+  }
+
+  /** Fills one slot of class c; returns ln P(token | slot of class c, latents). */
   private double slot(Rng rng, int c, int s, int p, int n, int clauseNow) {
     LexicalClass lc = g.classes.get(c);
     if (lc.uniform()) {
@@ -129,12 +217,7 @@ final class PcfgSampler implements DocumentSampler {
     // Paragraph topic: a mixture of the topic (uniform) and the section's Zipf ranking.
     double w = g.latents.topicWeight();
     int token = rng.nextDouble() < w ? topic[rng.nextInt(topic.length)] : ranking[t.zipf[c].sample(rng)];
-    int rank = latent.rankOf[s][c][token];
-    boolean inTopic = false;
-    for (int x : topic) {
-      inTopic |= x == token;
-    }
-    out.add(token, c, rank, s, p, n, clauseNow, 0);
-    return Math.log((inTopic ? w / topic.length : 0) + (1 - w) * t.zipfP[c][rank - 1]);
+    out.add(token, c, latent.rank(g, s, c, token), s, p, n, clauseNow, 0);
+    return Math.log(tokenProbability(c, token, s, p));
   }
 }
