@@ -1,0 +1,285 @@
+package org.arbor.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.arbor.random.Rng;
+
+/**
+ * A decoder-only transformer with Hugging Face LlamaForCausalLM numerics, written out in NDArray
+ * operations (DJL has no RMSNorm, RoPE or causal attention): token embedding; per block a pre-norm
+ * RMSNorm, multi-head causal self-attention with rotate-half RoPE, a residual add, RMSNorm, a
+ * SwiGLU MLP and a residual add; a final RMSNorm and an untied LM head. No biases. Parameters carry
+ * their Hugging Face names, so a checkpoint is a plain name-to-tensor map.
+ */
+public final class LlamaModel implements AutoCloseable {
+  static final long INIT_PURPOSE = 0x494E4954L; // "INIT"
+  private final ModelConfig config;
+  private final NDManager manager;
+  private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+  private NDArray cos;
+  private NDArray sin;
+  private int ropeLength;
+
+  private LlamaModel(ModelConfig config, NDManager manager) {
+    this.config = config;
+    this.manager = manager;
+  }
+
+  /** A model with random weights N(0, initStd) drawn from (seed, parameter index); norms are 1. */
+  public static LlamaModel initialise(ModelConfig c, NDManager parent, long seed) {
+    LlamaModel m = new LlamaModel(c, parent.newSubManager());
+    int i = 0;
+    for (Map.Entry<String, Shape> e : shapes(c).entrySet()) {
+      String name = e.getKey();
+      Shape shape = e.getValue();
+      float[] values = new float[(int) shape.size()];
+      if (name.endsWith("norm.weight")) {
+        java.util.Arrays.fill(values, 1f);
+      } else {
+        Rng rng = new Rng(seed, INIT_PURPOSE, i);
+        for (int k = 0; k < values.length; k++) {
+          values[k] = (float) (rng.nextGaussian() * c.initStd());
+        }
+      }
+      m.put(name, m.manager.create(values, shape));
+      i++;
+    }
+    return m;
+  }
+
+  /** A model over given tensors (from a checkpoint); names and shapes must match exactly. */
+  public static LlamaModel of(ModelConfig c, NDManager parent, Map<String, NDArray> tensors, String source) {
+    LlamaModel m = new LlamaModel(c, parent.newSubManager());
+    Map<String, Shape> expected = shapes(c);
+    for (String name : tensors.keySet()) {
+      if (!expected.containsKey(name)) {
+        throw new IllegalArgumentException(source + ": unexpected tensor '" + name + "'");
+      }
+    }
+    for (Map.Entry<String, Shape> e : expected.entrySet()) {
+      NDArray t = tensors.get(e.getKey());
+      if (t == null) {
+        throw new IllegalArgumentException(source + ": missing tensor '" + e.getKey() + "'");
+      }
+      if (!t.getShape().equals(e.getValue())) {
+        throw new IllegalArgumentException(source + ": tensor '" + e.getKey() + "' has shape " + t.getShape()
+            + ", expected " + e.getValue());
+      }
+      NDArray f = t.getDataType() == DataType.FLOAT32 ? t.duplicate() : t.toType(DataType.FLOAT32, true);
+      f.attach(m.manager);
+      m.put(e.getKey(), f);
+    }
+    return m;
+  }
+
+  /** Parameter names (Hugging Face) and shapes, in a fixed order. */
+  public static Map<String, Shape> shapes(ModelConfig c) {
+    Map<String, Shape> s = new LinkedHashMap<>();
+    long d = c.hidden();
+    s.put("model.embed_tokens.weight", new Shape(c.vocabSize(), d));
+    for (int l = 0; l < c.layers(); l++) {
+      String p = "model.layers." + l + ".";
+      s.put(p + "input_layernorm.weight", new Shape(d));
+      s.put(p + "self_attn.q_proj.weight", new Shape(d, d));
+      s.put(p + "self_attn.k_proj.weight", new Shape(d, d));
+      s.put(p + "self_attn.v_proj.weight", new Shape(d, d));
+      s.put(p + "self_attn.o_proj.weight", new Shape(d, d));
+      s.put(p + "post_attention_layernorm.weight", new Shape(d));
+      s.put(p + "mlp.gate_proj.weight", new Shape(c.intermediate(), d));
+      s.put(p + "mlp.up_proj.weight", new Shape(c.intermediate(), d));
+      s.put(p + "mlp.down_proj.weight", new Shape(d, c.intermediate()));
+    }
+    s.put("model.norm.weight", new Shape(d));
+    s.put("lm_head.weight", new Shape(c.vocabSize(), d));
+    return s;
+  }
+
+  private void put(String name, NDArray a) {
+    a.setName(name);
+    parameters.put(name, a);
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public Map<String, NDArray> parameters() {
+    return parameters;
+  }
+
+  public NDArray parameter(String name) {
+    return parameters.get(name);
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** Logits [B, T, V] for token ids [B, T] (int32 or int64). Intermediates go to tokens' manager. */
+  public NDArray forward(NDArray tokens, Hooks hooks) {
+    long b = tokens.getShape().get(0);
+    int t = (int) tokens.getShape().get(1);
+    if (t > config.maxPositions()) {
+      throw new IllegalArgumentException("sequence of " + t + " tokens exceeds max_position_embeddings " + config.maxPositions());
+    }
+    NDManager m = tokens.getManager();
+    NDArray x = parameters.get("model.embed_tokens.weight").get(tokens.toType(DataType.INT64, false).reshape(-1))
+        .reshape(b, t, config.hidden());
+    x = hooks.at("embed", x);
+    NDArray[] rope = rope(m, t);
+    NDArray mask = causalMask(m, t);
+    for (int l = 0; l < config.layers(); l++) {
+      x = block(l, x, rope, mask, hooks);
+    }
+    NDArray scale = rmsScale(x);
+    scale = hooks.at("final_norm.scale", scale);
+    NDArray h = x.mul(scale).mul(parameters.get("model.norm.weight"));
+    NDArray logits = h.matMul(parameters.get("lm_head.weight").transpose());
+    return hooks.at("logits", logits);
+  }
+
+  private NDArray block(int l, NDArray x, NDArray[] rope, NDArray mask, Hooks hooks) {
+    String p = "model.layers." + l + ".";
+    String hp = "blocks." + l + ".";
+    x = hooks.at(hp + "resid_pre", x);
+    NDArray a = attention(l, rmsNorm(x, parameters.get(p + "input_layernorm.weight")), rope, mask, hooks);
+    a = hooks.at(hp + "attn_out", a);
+    x = x.add(a);
+    x = hooks.at(hp + "resid_mid", x);
+    NDArray n = rmsNorm(x, parameters.get(p + "post_attention_layernorm.weight"));
+    NDArray gate = n.matMul(parameters.get(p + "mlp.gate_proj.weight").transpose());
+    NDArray up = n.matMul(parameters.get(p + "mlp.up_proj.weight").transpose());
+    NDArray mlp = gate.mul(Activation.sigmoid(gate)).mul(up).matMul(parameters.get(p + "mlp.down_proj.weight").transpose());
+    mlp = hooks.at(hp + "mlp_out", mlp);
+    x = x.add(mlp);
+    return hooks.at(hp + "resid_post", x);
+  }
+
+  private NDArray attention(int l, NDArray x, NDArray[] rope, NDArray mask, Hooks hooks) {
+    String p = "model.layers." + l + ".self_attn.";
+    String hp = "blocks." + l + ".attn.";
+    long b = x.getShape().get(0);
+    long t = x.getShape().get(1);
+    int h = config.heads();
+    int dh = config.headDim();
+    NDArray q = heads(x.matMul(parameters.get(p + "q_proj.weight").transpose()), b, t);
+    NDArray k = heads(x.matMul(parameters.get(p + "k_proj.weight").transpose()), b, t);
+    NDArray v = heads(x.matMul(parameters.get(p + "v_proj.weight").transpose()), b, t);
+    q = applyRope(q, rope);
+    k = applyRope(k, rope);
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(dh)).add(mask);
+    NDArray pattern = scores.softmax(-1);
+    pattern = hooks.at(hp + "pattern", pattern);
+    NDArray z = pattern.matMul(v).transpose(0, 2, 1, 3); // [B, T, H, Dh]
+    z = hooks.at(hp + "head_out", z);
+    NDArray wo = parameters.get(p + "o_proj.weight");
+    if (hooks.has(hp + "head_result")) {
+      // Per-head contributions z_h Wo[:, h]^T: [B, T, H, D]; their sum over heads is the output.
+      NDArray woHeads = wo.reshape(config.hidden(), h, dh).transpose(1, 2, 0); // [H, Dh, D]
+      NDArray result = z.expandDims(3).matMul(woHeads).squeeze(3);
+      result = hooks.at(hp + "head_result", result);
+      return result.sum(new int[] {2});
+    }
+    return z.reshape(b, t, config.hidden()).matMul(wo.transpose());
+  }
+
+  /** [B, T, D] to [B, H, T, Dh]. */
+  private NDArray heads(NDArray x, long b, long t) {
+    return x.reshape(b, t, config.heads(), config.headDim()).transpose(0, 2, 1, 3);
+  }
+
+  /** Rotate-half RoPE: x cos + rotate_half(x) sin, rotate_half(x) = [-x2, x1]. */
+  private static NDArray applyRope(NDArray x, NDArray[] rope) {
+    long half = x.getShape().get(3) / 2;
+    NDArray x1 = x.get(new NDIndex("..., :{}", half));
+    NDArray x2 = x.get(new NDIndex("..., {}:", half));
+    NDArray rotated = x2.neg().concat(x1, -1);
+    return x.mul(rope[0]).add(rotated.mul(rope[1]));
+  }
+
+  /** cos and sin tables [T, Dh] in float32 as transformers computes them. */
+  private NDArray[] rope(NDManager m, int t) {
+    int dh = config.headDim();
+    float[] cosv = new float[t * dh];
+    float[] sinv = new float[t * dh];
+    for (int i = 0; i < dh / 2; i++) {
+      float invFreq = (float) (1.0 / Math.pow(config.ropeTheta(), (float) (2 * i) / dh));
+      for (int pos = 0; pos < t; pos++) {
+        float angle = pos * invFreq;
+        float c = (float) Math.cos(angle);
+        float s = (float) Math.sin(angle);
+        cosv[pos * dh + i] = c;
+        cosv[pos * dh + i + dh / 2] = c;
+        sinv[pos * dh + i] = s;
+        sinv[pos * dh + i + dh / 2] = s;
+      }
+    }
+    return new NDArray[] {m.create(cosv, new Shape(t, dh)), m.create(sinv, new Shape(t, dh))};
+  }
+
+  /** RoPE on [B, H, T, Dh] with tables for T positions (exposed for the rotation test). */
+  NDArray applyRopeForTest(NDArray x, int t) {
+    return applyRope(x, rope(x.getManager(), t));
+  }
+
+  /** Additive mask [T, T]: 0 on and below the diagonal, the most negative float above. */
+  private static NDArray causalMask(NDManager m, int t) {
+    float[] v = new float[t * t];
+    for (int i = 0; i < t; i++) {
+      for (int j = i + 1; j < t; j++) {
+        v[i * t + j] = -Float.MAX_VALUE;
+      }
+    }
+    return m.create(v, new Shape(t, t));
+  }
+
+  /** 1 / sqrt(mean(x^2) + eps) over the last axis, [..., 1]. */
+  private NDArray rmsScale(NDArray x) {
+    return x.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).sqrt().pow(-1);
+  }
+
+  private NDArray rmsNorm(NDArray x, NDArray weight) {
+    return x.mul(rmsScale(x)).mul(weight);
+  }
+
+  /**
+   * Mean next-token cross-entropy in nats over the positions that predict a valid token:
+   * position i predicts token i+1; weights [B, T-1] (1 = counted) may be null.
+   */
+  public static NDArray loss(NDArray logits, NDArray tokens, NDArray weights) {
+    long t = logits.getShape().get(1);
+    NDArray logp = logits.get(new NDIndex(":, :{}", t - 1)).logSoftmax(-1);
+    NDArray target = tokens.get(new NDIndex(":, 1:")).toType(DataType.INT64, false).expandDims(-1);
+    NDArray nll = logp.gather(target, -1).squeeze(-1).neg();
+    if (weights == null) {
+      return nll.mean();
+    }
+    return nll.mul(weights).sum().div(weights.sum());
+  }
+
+  /** Reads a float32 array's values (for tests and checkpoints). */
+  public static float[] values(NDArray a) {
+    return a.toType(DataType.FLOAT32, false).toFloatArray();
+  }
+
+  static ByteBuffer littleEndian(float[] v) {
+    ByteBuffer b = ByteBuffer.allocateDirect(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    FloatBuffer f = b.asFloatBuffer();
+    f.put(v);
+    return b;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
