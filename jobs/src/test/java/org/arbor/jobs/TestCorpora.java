@@ -12,15 +12,7 @@ public final class TestCorpora {
   private TestCorpora() {}
 
   public static Path root() {
-    String env = System.getenv("ARBOR_ROOT");
-    Path p = env != null ? Path.of(env) : Path.of("").toAbsolutePath();
-    while (p != null && !Files.isDirectory(p.resolve("conf/grammars"))) {
-      p = p.getParent();
-    }
-    if (p == null) {
-      throw new IllegalStateException("cannot find the repository's conf/ directory");
-    }
-    return p;
+    return org.arbor.testing.Oracle.root();
   }
 
   /** A corpus over a preset (path relative to conf/), as a YAML file written into dir. */
