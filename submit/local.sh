@@ -6,7 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jar="$root/jobs/target/arbor-jobs-0.1.0-SNAPSHOT.jar"
 cp_file="$root/jobs/target/classpath.txt"
-if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ -n "$(find "$root/lib/src" "$root/jobs/src" -newer "$jar" -print -quit)" ]; then
+if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ -n "$(find "$root/lib/src" "$root/jobs/src" -newer "$jar" -print -quit)" ] \
+   || [ -n "$(find "$root/pom.xml" "$root/lib/pom.xml" "$root/jobs/pom.xml" -newer "$cp_file" -print -quit)" ]; then
   echo "building Arbor (mvn -DskipTests install)..." >&2
   (cd "$root" && mvn -B -q -DskipTests install >&2)
   (cd "$root/jobs" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$cp_file" >&2)
