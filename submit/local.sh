@@ -14,5 +14,7 @@ if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ -n "$(find "$root/lib/src" "$root
 fi
 # Spark's own --add-opens list (org.apache.spark.launcher.JavaModuleOptions).
 opens=$(sed -n 's:.*<spark.add.opens>\(.*\)</spark.add.opens>.*:\1:p' "$root/pom.xml")
+# This checkout's lib jar, not the shared ~/.m2 copy another checkout may have installed.
+cp="$(tr ':' '\n' < "$cp_file" | grep -v '/arbor-lib-' | paste -sd:)"
 exec java ${opens} -Xmx"${ARBOR_HEAP:-4g}" -Dai.djl.offline=true ${ARBOR_JAVA_OPTS:-} \
-  -cp "$jar:$(cat "$cp_file")" org.arbor.jobs.Main "$@"
+  -cp "$jar:$root/lib/target/arbor-lib-0.1.0-SNAPSHOT.jar:$cp" org.arbor.jobs.Main "$@"

@@ -132,7 +132,7 @@ public final class LlamaModel implements AutoCloseable {
       throw new IllegalArgumentException("sequence of " + t + " tokens exceeds max_position_embeddings " + config.maxPositions());
     }
     NDManager m = tokens.getManager();
-    NDArray x = parameters.get("model.embed_tokens.weight").get(tokens.toType(DataType.INT64, false).reshape(-1))
+    NDArray x = local(parameters.get("model.embed_tokens.weight").get(tokens.toType(DataType.INT64, false).reshape(-1)), m)
         .reshape(b, t, config.hidden());
     x = hooks.at("embed", x);
     NDArray[] rope = rope(m, t);
@@ -143,7 +143,7 @@ public final class LlamaModel implements AutoCloseable {
     NDArray scale = rmsScale(x);
     scale = hooks.at("final_norm.scale", scale);
     NDArray h = x.mul(scale).mul(parameters.get("model.norm.weight"));
-    NDArray logits = h.matMul(parameters.get("lm_head.weight").transpose());
+    NDArray logits = h.matMul(weightT("lm_head.weight", m));
     return hooks.at("logits", logits);
   }
 
@@ -156,9 +156,10 @@ public final class LlamaModel implements AutoCloseable {
     x = x.add(a);
     x = hooks.at(hp + "resid_mid", x);
     NDArray n = rmsNorm(x, parameters.get(p + "post_attention_layernorm.weight"));
-    NDArray gate = n.matMul(parameters.get(p + "mlp.gate_proj.weight").transpose());
-    NDArray up = n.matMul(parameters.get(p + "mlp.up_proj.weight").transpose());
-    NDArray mlp = gate.mul(Activation.sigmoid(gate)).mul(up).matMul(parameters.get(p + "mlp.down_proj.weight").transpose());
+    NDManager m = x.getManager();
+    NDArray gate = n.matMul(weightT(p + "mlp.gate_proj.weight", m));
+    NDArray up = n.matMul(weightT(p + "mlp.up_proj.weight", m));
+    NDArray mlp = gate.mul(Activation.sigmoid(gate)).mul(up).matMul(weightT(p + "mlp.down_proj.weight", m));
     mlp = hooks.at(hp + "mlp_out", mlp);
     x = x.add(mlp);
     return hooks.at(hp + "resid_post", x);
@@ -171,9 +172,10 @@ public final class LlamaModel implements AutoCloseable {
     long t = x.getShape().get(1);
     int h = config.heads();
     int dh = config.headDim();
-    NDArray q = heads(x.matMul(parameters.get(p + "q_proj.weight").transpose()), b, t);
-    NDArray k = heads(x.matMul(parameters.get(p + "k_proj.weight").transpose()), b, t);
-    NDArray v = heads(x.matMul(parameters.get(p + "v_proj.weight").transpose()), b, t);
+    NDManager m = x.getManager();
+    NDArray q = heads(x.matMul(weightT(p + "q_proj.weight", m)), b, t);
+    NDArray k = heads(x.matMul(weightT(p + "k_proj.weight", m)), b, t);
+    NDArray v = heads(x.matMul(weightT(p + "v_proj.weight", m)), b, t);
     q = applyRope(q, rope);
     k = applyRope(k, rope);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(dh)).add(mask);
@@ -184,12 +186,25 @@ public final class LlamaModel implements AutoCloseable {
     NDArray wo = parameters.get(p + "o_proj.weight");
     if (hooks.has(hp + "head_result")) {
       // Per-head contributions z_h Wo[:, h]^T: [B, T, H, D]; their sum over heads is the output.
-      NDArray woHeads = wo.reshape(config.hidden(), h, dh).transpose(1, 2, 0); // [H, Dh, D]
+      NDArray woHeads = local(wo.reshape(config.hidden(), h, dh), m).transpose(1, 2, 0); // [H, Dh, D]
       NDArray result = z.expandDims(3).matMul(woHeads).squeeze(3);
       result = hooks.at(hp + "head_result", result);
       return result.sum(new int[] {2});
     }
-    return z.reshape(b, t, config.hidden()).matMul(wo.transpose());
+    return z.reshape(b, t, config.hidden()).matMul(weightT(p + "o_proj.weight", m));
+  }
+
+  /**
+   * W^T of a parameter as a view owned by the pass's manager: an op's result belongs to its
+   * receiver's manager, and views of parameters left in the model's manager would leak every step.
+   */
+  private NDArray weightT(String name, NDManager m) {
+    return local(parameters.get(name).transpose(), m);
+  }
+
+  private static NDArray local(NDArray a, NDManager m) {
+    a.attach(m);
+    return a;
   }
 
   /** [B, T, D] to [B, H, T, Dh]. */

@@ -49,8 +49,13 @@ public final class AdamW implements AutoCloseable {
       }
       mm.muli(beta1).addi(g.mul(1 - beta1));
       vv.muli(beta2).addi(g.square().mul(1 - beta2));
-      NDArray denom = vv.sqrt().div(Math.sqrt(bc2)).add(eps);
-      p.subi(mm.div(denom).mul(lr / bc1));
+      // Temporaries of ops on the moments would belong to the optimizer's manager: move them.
+      NDArray denom = vv.sqrt();
+      denom.attach(scratch);
+      denom = denom.divi(Math.sqrt(bc2)).addi(eps);
+      NDArray update = mm.div(denom);
+      update.attach(scratch);
+      p.subi(update.muli(lr / bc1));
     }
   }
 
