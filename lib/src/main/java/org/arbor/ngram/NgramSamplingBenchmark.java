@@ -2,6 +2,8 @@ package org.arbor.ngram;
 
 import java.io.IOException;
 import java.io.StringReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -15,8 +17,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Single-thread sampling speed of an N-gram preset, in tokens per second: a warm-up, then several
- * timed rounds of {@link NgramSampler#sample}, reporting the median round. For comparison it also
+ * Single-thread sampling speed of an N-gram preset, in tokens per second of the thread's CPU time:
+ * a warm-up, then several timed rounds of {@link NgramSampler#sample}, reporting the median round. For comparison it also
  * times the same preset with a single context table (all sampling data in cache), which is the
  * ceiling the many-table preset can approach.
  *
@@ -25,6 +27,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * that has conf/.
  */
 public final class NgramSamplingBenchmark {
+  static final long SEED = 20260306L;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private NgramSamplingBenchmark() {}
 
   public static void main(String[] args) throws IOException {
@@ -36,53 +40,86 @@ public final class NgramSamplingBenchmark {
         new StringReader(text))));
     NgramProcess single = new NgramProcess(new NgramSpec(ConfigNode.parse(
         preset + " (single table)", new StringReader(withTableCount(text, 1)))));
-    System.out.printf("preset %s: %d tables, %d content tokens, orders %s%n", preset,
-        process.spec().tableCount, process.spec().contentTokens,
-        Arrays.toString(process.spec().orders));
-    double many = run("preset (" + process.spec().tableCount + " tables)", process, seconds, rounds);
-    double one = run("single table", single, seconds, rounds);
-    System.out.printf("ratio preset / single table: %.2f%n", many / one);
+    System.out.printf("preset %s: %d tables, %d content tokens, orders %s; single table's"
+        + " exponent %.3f%n", preset, process.spec().tableCount, process.spec().contentTokens,
+        Arrays.toString(process.spec().orders), single.tables(SEED).exponent(0));
+    Bench many = new Bench("preset (" + process.spec().tableCount + " tables)", process, rounds);
+    Bench one = new Bench("single table", single, rounds);
+    many.round(Math.max(2.0, seconds), false); // warm-up: JIT and caches
+    one.round(Math.max(2.0, seconds), false);
+    double[] ratio = new double[rounds];
+    for (int r = 0; r < rounds; r++) { // interleaved, so both see the same machine load
+      ratio[r] = many.round(seconds, true) / one.round(seconds, true);
+    }
+    many.report();
+    one.report();
+    System.out.printf("ratio preset / single table: median %.2f%n", median(ratio));
   }
 
-  /** The median over rounds of tokens per second on this thread. */
-  static double run(String label, NgramProcess process, double seconds, int rounds) {
-    NgramSampler sampler = new NgramSampler(process);
-    long seed = 20260306L;
-    process.tables(seed); // table construction is not part of sampling
-    long[] next = {0};
-    double[] sink = {0};
-    round(sampler, seed, next, sink, Math.max(2.0, seconds)); // warm-up: JIT and caches
-    double[] rates = new double[rounds];
-    for (int r = 0; r < rounds; r++) {
-      rates[r] = round(sampler, seed, next, sink, seconds);
-    }
-    double[] sorted = rates.clone();
+  static double median(double[] x) {
+    double[] sorted = x.clone();
     Arrays.sort(sorted);
-    double median = sorted[rounds / 2];
-    StringBuilder all = new StringBuilder();
-    for (double x : rates) {
-      all.append(String.format(" %.1f", x / 1e6));
-    }
-    System.out.printf("%-22s median %.1fM tokens/s per thread (rounds:%s; checksum %.3g)%n", label,
-        median / 1e6, all, sink[0]);
-    return median;
+    int m = sorted.length;
+    return m % 2 == 1 ? sorted[m / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2;
   }
 
-  private static double round(NgramSampler sampler, long seed, long[] next, double[] sink,
-      double seconds) {
-    long tokens = 0;
-    long start = System.nanoTime();
-    long deadline = start + (long) (seconds * 1e9);
-    long now;
-    do {
-      for (int i = 0; i < 64; i++) {
-        Document d = sampler.sample(seed, next[0]++, 0);
-        tokens += d.length();
-        sink[0] += d.logProb() * 1e-12;
+  /** Timed rounds of one process on this thread, recording tokens per second. */
+  static final class Bench {
+    final String label;
+    final NgramSampler sampler;
+    final long seed = SEED;
+    final double[] rates;
+    final double[] wall;
+    int done;
+    long next;
+    double sink;
+
+    Bench(String label, NgramProcess process, int rounds) {
+      this.label = label;
+      this.sampler = new NgramSampler(process);
+      this.rates = new double[rounds];
+      this.wall = new double[rounds];
+      process.tables(seed); // table construction is not part of sampling
+    }
+
+    /**
+     * Samples for about the given time; returns (and if asked, records) tokens per second of this
+     * thread's CPU time, which unlike wall time does not count time the thread spent descheduled
+     * on a busy machine.
+     */
+    double round(double seconds, boolean record) {
+      long tokens = 0;
+      long start = System.nanoTime();
+      long cpuStart = THREADS.getCurrentThreadCpuTime();
+      long deadline = start + (long) (seconds * 1e9);
+      long now;
+      do {
+        for (int i = 0; i < 64; i++) {
+          Document d = sampler.sample(seed, next++, 0);
+          tokens += d.length();
+          sink += d.logProb() * 1e-12;
+        }
+        now = System.nanoTime();
+      } while (now < deadline);
+      long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
+      double rate = tokens / (cpu * 1e-9);
+      if (record) {
+        rates[done] = rate;
+        wall[done++] = tokens / ((now - start) * 1e-9);
       }
-      now = System.nanoTime();
-    } while (now < deadline);
-    return tokens / ((now - start) * 1e-9);
+      return rate;
+    }
+
+    void report() {
+      double[] r = Arrays.copyOf(rates, done);
+      StringBuilder all = new StringBuilder();
+      for (double x : r) {
+        all.append(String.format(" %.1f", x / 1e6));
+      }
+      System.out.printf("%-22s median %.1fM tokens/s per thread (CPU time; rounds:%s; wall-clock"
+          + " median %.1fM; checksum %.3g)%n", label, median(r) / 1e6, all,
+          median(Arrays.copyOf(wall, done)) / 1e6, sink);
+    }
   }
 
   /** The preset's YAML with tables.count replaced (everything else as written). */
