@@ -13,12 +13,11 @@ package org.arbor.random;
  * up does the draw take one more 64-bit number from the {@link Rng} and read the tail, so random
  * access to cold memory happens only with the tail's probability.
  *
- * <p>Exactness: a head column has mass 2^-b and its coin threshold is a multiple of 2^-(32-b) of
- * it, so every head probability (the tail's total included) is a multiple of 2^-32; rounding a
- * column's threshold moves at most half a unit of 2^-32 between its two outcomes, so an outcome is
- * off by at most (W/2 + 1) 2^-32, plus half a unit per tail column times the tail's mass for tail
- * outcomes (32-bit coins there). {@link #realisedProbability} gives the probability a draw really
- * has.
+ * <p>Exactness: the head's masses (the tail's total included) are rounded to multiples of 2^-32
+ * summing to 1, the tail's conditional masses to multiples of 2^-32 / (tail size), and the alias
+ * tables are built in integer arithmetic, so a draw has exactly the rounded probabilities: each
+ * within 2^-32 of the exact one for head outcomes, 2 * 2^-32 for tail outcomes.
+ * {@link #realisedProbability} computes them from the packed tables.
  */
 public final class HeadTailTables {
   private static final double TWO_32 = 4294967296.0;
@@ -100,24 +99,25 @@ public final class HeadTailTables {
         throw new IllegalArgumentException("weights must be finite and non-negative");
       }
     }
-    double headTotal = sum(weights, 0, headOutcomes);
-    double tailTotal = sum(weights, headOutcomes, n);
-    double total = headTotal + tailTotal;
-    if (!(total > 0) || Double.isInfinite(total)) {
-      throw new IllegalArgumentException("weights must not all be zero and must have a finite sum");
-    }
     int w = colMask + 1;
     double[] hw = new double[w];
     System.arraycopy(weights, 0, hw, 0, headOutcomes);
+    double[] tw = new double[tailSize];
+    System.arraycopy(weights, headOutcomes, tw, 0, tailSize);
+    double[] tailCum = cumulative(tw);
+    double tailTotal = tailSize > 0 ? tailCum[tailSize - 1] : 0;
     if (tailSize > 0) {
       hw[marker] = tailTotal;
     }
+    double[] headCum = cumulative(hw);
+    if (!(headCum[w - 1] > 0) || Double.isInfinite(headCum[w - 1])) {
+      throw new IllegalArgumentException("weights must not all be zero and must have a finite sum");
+    }
     long[] thr = new long[w];
     int[] alias = new int[w];
-    vose(hw, total, 1L << coinBits, thr, alias);
+    vose(quantise(headCum, 1L << 32), 1L << coinBits, thr, alias);
     for (int c = 0; c < w; c++) {
-      boolean full = thr[c] >= (1L << coinBits) || alias[c] == c;
-      head[(t << bits) | c] = full ? (c & colMask) : (int) ((thr[c] << bits) | alias[c]);
+      head[(t << bits) | c] = alias[c] == c ? c : (int) ((thr[c] << bits) | alias[c]);
     }
     if (tailSize == 0) {
       return;
@@ -130,69 +130,90 @@ public final class HeadTailTables {
       }
       return;
     }
-    double[] tw = new double[tailSize];
-    System.arraycopy(weights, headOutcomes, tw, 0, tailSize);
     long[] tt = new long[tailSize];
     int[] ta = new int[tailSize];
-    vose(tw, tailTotal, 1L << 32, tt, ta);
+    vose(quantise(tailCum, (long) tailSize << 32), 1L << 32, tt, ta);
     for (int c = 0; c < tailSize; c++) {
       tail[base + c] = (tt[c] << 31) | (headOutcomes + ta[c]);
     }
   }
 
   /**
-   * Vose's alias method over w (sum total): column c keeps c when the coin is below thr[c] (in
-   * units where one column is {@code one}), else gives alias[c]. Full columns get thr = one.
+   * Compensated (Kahan) running sums of non-negative weights, kept non-decreasing and unchanged
+   * across zero weights (so an outcome of weight 0 gets mass 0 after {@link #quantise}).
    */
-  private static void vose(double[] w, double total, long one, long[] thr, int[] alias) {
-    int m = w.length;
-    double[] scaled = new double[m];
+  private static double[] cumulative(double[] w) {
+    double[] cum = new double[w.length];
+    double s = 0;
+    double comp = 0;
+    for (int i = 0; i < w.length; i++) {
+      if (w[i] > 0) {
+        double y = w[i] - comp;
+        double z = s + y;
+        comp = (z - s) - y;
+        s = Math.max(z, s);
+      }
+      cum[i] = s;
+    }
+    return cum;
+  }
+
+  /**
+   * Integer masses summing to exactly {@code units}: mass i is the difference of the rounded
+   * cumulative shares, so it is within one unit of the exact share and 0 where the weight is 0.
+   */
+  private static long[] quantise(double[] cum, long units) {
+    int m = cum.length;
+    double total = cum[m - 1];
+    long[] q = new long[m];
+    long prev = 0;
+    for (int i = 0; i < m; i++) {
+      long c = i == m - 1 ? units : Math.min(Math.max(Math.round(cum[i] / total * units), prev), units);
+      q[i] = c - prev;
+      prev = c;
+    }
+    return q;
+  }
+
+  /**
+   * Vose's alias method in exact integer arithmetic over masses q summing to q.length * cap:
+   * column c keeps c when the coin (in [0, cap)) is below thr[c], else gives alias[c]; full
+   * columns get alias[c] = c and thr[c] = cap. Every outcome's realised mass is exactly q.
+   */
+  private static void vose(long[] q, long cap, long[] thr, int[] alias) {
+    int m = q.length;
+    long[] a = q.clone();
     int[] small = new int[m];
     int[] large = new int[m];
     int ns = 0;
     int nl = 0;
     for (int c = 0; c < m; c++) {
-      scaled[c] = w[c] / total * m;
-      if (scaled[c] < 1) {
+      if (a[c] < cap) {
         small[ns++] = c;
       } else {
         large[nl++] = c;
       }
     }
     while (ns > 0 && nl > 0) {
-      int s = small[--ns];
-      int l = large[--nl];
-      thr[s] = Math.min(Math.round(scaled[s] * one), one);
-      alias[s] = l;
-      scaled[l] = (scaled[l] + scaled[s]) - 1;
-      if (scaled[l] < 1) {
-        small[ns++] = l;
+      int sm = small[--ns];
+      int lg = large[--nl];
+      thr[sm] = a[sm];
+      alias[sm] = lg;
+      a[lg] -= cap - a[sm];
+      if (a[lg] < cap) {
+        small[ns++] = lg;
       } else {
-        large[nl++] = l;
+        large[nl++] = lg;
       }
     }
-    while (nl > 0) {
-      int l = large[--nl];
-      thr[l] = one;
-      alias[l] = l;
+    if (ns > 0) {
+      throw new IllegalStateException("alias masses do not sum to the columns' capacity");
     }
-    while (ns > 0) { // only rounding leaves columns here; they are full
-      int s = small[--ns];
-      thr[s] = one;
-      alias[s] = s;
+    while (nl > 0) { // the masses left are exactly cap each
+      int lg = large[--nl];
+      thr[lg] = cap;
+      alias[lg] = lg;
     }
-  }
-
-  /** Neumaier-compensated sum of w[from, to). */
-  private static double sum(double[] w, int from, int to) {
-    double s = 0;
-    double comp = 0;
-    for (int i = from; i < to; i++) {
-      double z = s + w[i];
-      comp += Math.abs(s) >= Math.abs(w[i]) ? (s - z) + w[i] : (w[i] - z) + s;
-      s = z;
-    }
-    return s + comp;
   }
 
   /**

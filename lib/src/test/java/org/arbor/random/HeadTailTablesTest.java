@@ -29,7 +29,7 @@ class HeadTailTablesTest {
     return p;
   }
 
-  /** Realised probabilities are the exact ones up to a few units of 2^-32, and sum to 1. */
+  /** Realised probabilities are the exact ones rounded to 2^-32, and sum to 1. */
   @Test
   void realisedProbabilitiesAreExactUpToQuantisation() {
     int[] sizes = {1, 2, 3, 7, 8, 9, 15, 16, 17, 100, 999};
@@ -47,14 +47,26 @@ class HeadTailTablesTest {
             double r = t.realisedProbability(k, i);
             sum += r;
             String where = "bits " + bits + ", n " + n + ", e " + exponents[k] + ", outcome " + i;
-            // Each of the 2^bits head columns rounds its coin to 2^-32 (half a unit at most); an
-            // outcome sits in its own column and may be the alias of up to all others. The tail's
-            // columns add at most half a unit in total. Vose's double arithmetic adds ~1e-16.
-            double bound = ((1 << bits) / 2.0 + 2) * Q;
+            // Masses are rounded to units of 2^-32 (head; tail: the marker's mass, then units of
+            // 2^-32 of the tail per column); double arithmetic adds ~1e-16 relative.
+            double bound = (i < t.headOutcomes() ? 1 : 2) * Q * (1 + 1e-9) + 1e-15 * p[i];
             assertEquals(p[i], r, bound, where);
           }
           assertEquals(1.0, sum, 1e-12, "bits " + bits + ", n " + n + ", e " + exponents[k]);
         }
+      }
+    }
+  }
+
+  /** Probabilities that are multiples of 2^-32 (of the tail's mass in the tail) come out exactly. */
+  @Test
+  void dyadicProbabilitiesAreRealisedExactly() {
+    double[] w = {8, 4, 2, 1, 0, 0.5, 0.25, 0.25}; // sums to 16
+    for (int bits = 1; bits <= 4; bits++) {
+      HeadTailTables t = new HeadTailTables(1, w.length, bits);
+      t.set(0, w);
+      for (int i = 0; i < w.length; i++) {
+        assertEquals(w[i] / 16, t.realisedProbability(0, i), 0.0, "bits " + bits + ", outcome " + i);
       }
     }
   }
