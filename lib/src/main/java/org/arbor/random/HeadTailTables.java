@@ -7,20 +7,20 @@ package org.arbor.random;
  * <p>Each distribution (a "table") has a head: an alias table of W = 2^b columns packed one int per
  * column (64 bytes for W = 16, so the heads of a thousand tables stay in cache). Its outcomes are
  * 0..W-2 plus a marker standing for the whole tail W-1..n-1 (when n <= W there is no tail and the
- * head holds all outcomes). The tail is a second alias table, one packed long per column
+ * head holds all outcomes). The tail is a second alias table, one packed int per column
  * (threshold and alias together: one memory access). A draw takes 32 caller-supplied random bits:
  * the top b bits pick the head column and the other 32 - b are the coin. Only when the marker comes
  * up does the draw take one more 64-bit number from the {@link Rng} and read the tail, so random
  * access to cold memory happens only with the tail's probability.
  *
  * <p>Exactness: the head's masses (the tail's total included) are rounded to multiples of 2^-32
- * summing to 1, the tail's conditional masses to multiples of 2^-32 / (tail size), and the alias
- * tables are built in integer arithmetic, so a draw has exactly the rounded probabilities: each
- * within 2^-32 of the exact one for head outcomes, 2 * 2^-32 for tail outcomes.
+ * summing to 1, the tail's conditional masses to multiples of 1/U with U = m 2^(32 - ceil(log2 m))
+ * in (2^31, 2^32] for a tail of m outcomes, and the alias tables are built in integer arithmetic,
+ * so a draw has exactly the rounded probabilities: each within 2^-32 of the exact one for head
+ * outcomes and 3 * 2^-32 for tail outcomes.
  * {@link #realisedProbability} computes them from the packed tables.
  */
 public final class HeadTailTables {
-  private static final double TWO_32 = 4294967296.0;
   private final int count;
   private final int n;
   private final int bits;
@@ -32,10 +32,13 @@ public final class HeadTailTables {
   /** The head outcome that stands for the tail (never drawn when there is no tail). */
   private final int marker;
   private final int tailSize;
+  /** Bits of a tail column's alias (relative to the tail) and of its coin: 32 in all. */
+  private final int tailBits;
+  private final int tailCoinMask;
   /** head[(t << bits) | col] = (threshold << bits) | alias; alias == col means a full column. */
   private final int[] head;
-  /** tail[t * tailSize + c] = (threshold << 31) | alias; threshold in [0, 2^32], alias absolute. */
-  private final long[] tail;
+  /** tail[t * tailSize + c] = (threshold << tailBits) | alias; alias == c means a full column. */
+  private final int[] tail;
 
   /**
    * Room for {@code count} distributions over 0..n-1 whose heads have 2^headBits alias columns;
@@ -59,7 +62,9 @@ public final class HeadTailTables {
     this.tailSize = n - headOutcomes;
     this.marker = tailSize > 0 ? w - 1 : Integer.MAX_VALUE;
     this.head = new int[Math.multiplyExact(count, w)];
-    this.tail = new long[Math.multiplyExact(count, tailSize)];
+    this.tailBits = tailSize <= 1 ? 1 : 32 - Integer.numberOfLeadingZeros(tailSize - 1);
+    this.tailCoinMask = (int) ((1L << (32 - tailBits)) - 1);
+    this.tail = new int[Math.multiplyExact(count, tailSize)];
   }
 
   /** One table for one distribution with enough head columns to hold it (up to 4096 outcomes). */
@@ -126,15 +131,16 @@ public final class HeadTailTables {
     if (!(tailTotal > 0)) {
       // The marker has no mass, so the tail is never drawn; fill it with a valid outcome anyway.
       for (int c = 0; c < tailSize; c++) {
-        tail[base + c] = headOutcomes + c;
+        tail[base + c] = c;
       }
       return;
     }
     long[] tt = new long[tailSize];
     int[] ta = new int[tailSize];
-    vose(quantise(tailCum, (long) tailSize << 32), 1L << 32, tt, ta);
+    long cap = 1L << (32 - tailBits);
+    vose(quantise(tailCum, tailSize * cap), cap, tt, ta);
     for (int c = 0; c < tailSize; c++) {
-      tail[base + c] = (tt[c] << 31) | (headOutcomes + ta[c]);
+      tail[base + c] = ta[c] == c ? c : (int) ((tt[c] << tailBits) | ta[c]);
     }
   }
 
@@ -230,8 +236,9 @@ public final class HeadTailTables {
   private int sampleTail(int t, Rng rng) {
     long v = rng.nextLong();
     int c = (int) (((v >>> 32) * tailSize) >>> 32);
-    long e = tail[t * tailSize + c];
-    return (v & 0xFFFFFFFFL) < (e >>> 31) ? headOutcomes + c : (int) (e & 0x7FFFFFFFL);
+    int e = tail[t * tailSize + c];
+    int a = ((int) v & tailCoinMask) < (e >>> tailBits) ? c : e & ((1 << tailBits) - 1);
+    return headOutcomes + a;
   }
 
   /** The probability with which {@link #sample} draws outcome i from table t (exact arithmetic). */
@@ -256,13 +263,15 @@ public final class HeadTailTables {
       return pHead;
     }
     double p = 0;
+    double tailOne = 1L << (32 - tailBits);
     for (int c = 0; c < tailSize; c++) {
-      long e = tail[t * tailSize + c];
-      double keep = (e >>> 31) / TWO_32;
+      int e = tail[t * tailSize + c];
+      int a = e & ((1 << tailBits) - 1);
+      double keep = a == c ? 1 : (e >>> tailBits) / tailOne;
       if (headOutcomes + c == i) {
         p += keep;
       }
-      if ((int) (e & 0x7FFFFFFFL) == i) {
+      if (headOutcomes + a == i) {
         p += 1 - keep;
       }
     }

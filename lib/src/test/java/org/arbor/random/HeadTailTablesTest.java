@@ -47,9 +47,10 @@ class HeadTailTablesTest {
             double r = t.realisedProbability(k, i);
             sum += r;
             String where = "bits " + bits + ", n " + n + ", e " + exponents[k] + ", outcome " + i;
-            // Masses are rounded to units of 2^-32 (head; tail: the marker's mass, then units of
-            // 2^-32 of the tail per column); double arithmetic adds ~1e-16 relative.
-            double bound = (i < t.headOutcomes() ? 1 : 2) * Q * (1 + 1e-9) + 1e-15 * p[i];
+            // Masses are rounded to units of 2^-32 in the head; a tail outcome's mass is the
+            // marker's rounded mass times its own share rounded to units of at most 2^-31 of the
+            // tail. Double arithmetic adds ~1e-16 relative.
+            double bound = (i < t.headOutcomes() ? 1 : 3) * Q * (1 + 1e-9) + 1e-15 * p[i];
             assertEquals(p[i], r, bound, where);
           }
           assertEquals(1.0, sum, 1e-12, "bits " + bits + ", n " + n + ", e " + exponents[k]);
