@@ -21,7 +21,8 @@ import org.arbor.random.Rng;
  */
 final class NgramSampler implements DocumentSampler {
   static final long PURPOSE = 0x4E4752414DL; // "NGRAM"
-  private static final long BASE = 0x100000001B3L * 2 + 1;
+  /** Multiplier of the polynomial context hash (odd: multiplying by it loses no bits). */
+  static final long BASE = 0x100000001B3L * 2 + 1;
 
   private final NgramSpec spec;
   private final NgramProcess process;
