@@ -163,6 +163,58 @@ class UkpReleasedPresetTest {
   }
 
   /**
+   * Like the id-0 check, for buckets of ranks that cover both the cached heads of the tables and
+   * their tails (ranks from 63 on are drawn from the tail: see {@link NgramProcess#HEAD_BITS}).
+   */
+  @Test
+  void rankBucketsMatchTheDrawnTables() {
+    NgramProcess.Tables t = process.tables(SEED);
+    int[] edges = {0, 1, 2, 4, 15, 63, 200, 999}; // bucket b = ranks [edges[b], edges[b + 1])
+    int buckets = edges.length - 1;
+    double[][] bucketProb = new double[spec.tableCount][buckets];
+    for (int c = 0; c < spec.tableCount; c++) {
+      for (int b = 0; b < buckets; b++) {
+        for (int r = edges[b]; r < edges[b + 1]; r++) {
+          bucketProb[c][b] += t.probability(c, r);
+        }
+      }
+    }
+    long[] counts = new long[buckets];
+    double[] expected = new double[buckets];
+    double[] variance = new double[buckets];
+    double[] p = new double[buckets];
+    for (Document d : docs) {
+      int[] tok = d.tokens();
+      int start = 0;
+      for (int i = 0; i < tok.length; i++) {
+        if (tok[i] == 999) {
+          start = i + 1;
+          continue;
+        }
+        java.util.Arrays.fill(p, 0);
+        for (int j = 0; j < spec.orders.length; j++) {
+          int m = Math.min(spec.orders[j], i - start);
+          int table = NgramTestSupport.table(t, spec.tableCount, tok, i - m, i);
+          for (int b = 0; b < buckets; b++) {
+            p[b] += t.orderProb[j] * bucketProb[table][b];
+          }
+        }
+        for (int b = 0; b < buckets; b++) {
+          expected[b] += p[b];
+          variance[b] += p[b] * (1 - p[b]);
+          if (tok[i] >= edges[b] && tok[i] < edges[b + 1]) {
+            counts[b]++;
+          }
+        }
+      }
+    }
+    for (int b = 0; b < buckets; b++) {
+      assertEquals(expected[b], counts[b], 5 * Math.sqrt(variance[b]),
+          "ranks " + edges[b] + ".." + (edges[b + 1] - 1));
+    }
+  }
+
+  /**
    * "About 57% of tokens are id 0" is the mean over tables of P(id 0) = 1 / H(999, e): check the
    * drawn tables against E[1 / H(999, max(N(2, 1.2), 1.2))] computed by quadrature. (The share in
    * a corpus weights tables by use, which depends on the seed's tables: 0.46 to 0.80 for seeds
