@@ -54,7 +54,11 @@ class BadConfigTest {
       "{min_length: 10, | {min_length: -10, | sentence.min_length | must not be negative",
       "mode: variable | mode: quadratic | context.mode | expected variable or fixed",
       "ranking: shared | ranking: sorted | tables.ranking | expected shared or permuted",
-      "sigma: 1.2 | sigma: -1 | tables.exponent.sigma | must be >= 0",
+      "sigma: 1.2 | sigma: -1 | tables.exponent.sigma | must be a finite number >= 0",
+      "mu: 2.0 | mu: .nan | tables.exponent.mu | must be a finite number",
+      "min: 1.2 | min: .inf | tables.exponent.min | must be a finite number >= 0",
+      "order_weight_exponent: 1.5 | order_weight_exponent: .nan | context.order_weight_exponent"
+          + " | must be a finite number",
       "count: 3 | count: three | tables.count | expected an integer",
       "count: 3 | count: 0 | tables.count | at least one table",
       "[1, 2, 4] | [1, 2.5, 4] | context.orders | non-negative integers",
