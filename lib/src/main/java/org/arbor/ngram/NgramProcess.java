@@ -6,7 +6,7 @@ import java.util.Map;
 import org.arbor.corpus.DocumentSampler;
 import org.arbor.corpus.DocumentSource;
 import org.arbor.corpus.Vocabulary;
-import org.arbor.random.AliasTable;
+import org.arbor.random.HeadTailTables;
 import org.arbor.random.Rng;
 
 /**
@@ -16,6 +16,15 @@ import org.arbor.random.Rng;
 public final class NgramProcess implements DocumentSource {
   private static final long serialVersionUID = 1L;
   static final long TABLES_PURPOSE = 0x5441424C4553L; // "TABLES"
+  /**
+   * Each table's head is an alias table of 2^6 = 64 int columns (four cache lines) over ranks 0..62
+   * and a marker for the tail. The heads of the preset's 1000 tables take 256 KB, which stays in
+   * the L2 cache of current server cores (512 KB to 2 MB); the tails (4 KB a table) are read only
+   * when the marker comes up: 3% to 11% of the preset's tokens, depending on the seed's tables.
+   * Measured on a Zen 5 core (1 MB L2): 16 columns ran about 15% slower than 64 (more tail reads),
+   * 128 columns about as fast as 64.
+   */
+  static final int HEAD_BITS = 6;
   final NgramSpec spec;
   private transient volatile Tables tables;
   private transient long tablesSeed;
@@ -35,14 +44,18 @@ public final class NgramProcess implements DocumentSource {
   /** The context tables of one seed. */
   public static final class Tables {
     final double[] exponent;
-    final AliasTable[] alias;
+    /** Rank samplers of all tables (a cached head alias + a tail alias), see {@link HeadTailTables}. */
+    final HeadTailTables ranks;
     final double[] logNorm;
+    /** expNorm[2t] = exponent[t], expNorm[2t + 1] = logNorm[t]: one access per token. */
+    final double[] expNorm;
     final double[] logRank;
     /** perm is applied before lookup: prob of token = P(rank of token in the table). */
     final int[][] rankOf;
     /** perm[table][rank index] = token, or null when all tables share the id ranking. */
     final int[][] perm;
-    final AliasTable order;
+    /** Order index sampler: one alias table over the order weights, 32 random bits a draw. */
+    final HeadTailTables order;
     final double[] orderProb;
     final double[] logOrderProb;
     final long salt;
@@ -51,8 +64,9 @@ public final class NgramProcess implements DocumentSource {
       Rng rng = new Rng(seed, TABLES_PURPOSE, 0);
       int n = s.contentTokens;
       exponent = new double[s.tableCount];
-      alias = new AliasTable[s.tableCount];
+      ranks = new HeadTailTables(s.tableCount, n, HEAD_BITS);
       logNorm = new double[s.tableCount];
+      expNorm = new double[2 * s.tableCount];
       perm = s.permutedTables ? new int[s.tableCount][] : null;
       rankOf = s.permutedTables ? new int[s.tableCount][] : null;
       logRank = new double[n];
@@ -65,12 +79,14 @@ public final class NgramProcess implements DocumentSource {
         for (int i = 0; i < n; i++) {
           w[i] = Math.exp(-exponent[t] * logRank[i]);
         }
-        alias[t] = new AliasTable(w);
+        ranks.set(t, w);
         double z = 0;
         for (int i = n - 1; i >= 0; i--) {
           z += w[i];
         }
         logNorm[t] = Math.log(z);
+        expNorm[2 * t] = exponent[t];
+        expNorm[2 * t + 1] = logNorm[t];
         if (perm != null) {
           perm[t] = rng.permutation(n);
           rankOf[t] = new int[n];
@@ -79,11 +95,15 @@ public final class NgramProcess implements DocumentSource {
           }
         }
       }
-      order = new AliasTable(s.orderWeights);
+      order = HeadTailTables.single(s.orderWeights);
       orderProb = new double[s.orders.length];
       logOrderProb = new double[s.orders.length];
+      double wz = 0;
+      for (double x : s.orderWeights) {
+        wz += x;
+      }
       for (int j = 0; j < orderProb.length; j++) {
-        orderProb[j] = order.probability(j);
+        orderProb[j] = s.orderWeights[j] / wz;
         logOrderProb[j] = Math.log(orderProb[j]);
       }
       salt = rng.nextLong();

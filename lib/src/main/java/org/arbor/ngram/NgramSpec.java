@@ -77,11 +77,14 @@ public final class NgramSpec implements Serializable {
     exponentMu = e.number("mu");
     exponentSigma = e.number("sigma");
     exponentMin = e.number("min");
-    if (!(exponentSigma >= 0)) {
-      throw e.error("sigma", "must be >= 0, got " + exponentSigma);
+    if (!Double.isFinite(exponentMu)) {
+      throw e.error("mu", "must be a finite number, got " + exponentMu);
     }
-    if (!(exponentMin >= 0)) {
-      throw e.error("min", "must be >= 0, got " + exponentMin);
+    if (!(exponentSigma >= 0) || Double.isInfinite(exponentSigma)) {
+      throw e.error("sigma", "must be a finite number >= 0, got " + exponentSigma);
+    }
+    if (!(exponentMin >= 0) || Double.isInfinite(exponentMin)) {
+      throw e.error("min", "must be a finite number >= 0, got " + exponentMin);
     }
     e.finish();
     String ranking = t.string("ranking", "shared");
@@ -104,6 +107,9 @@ public final class NgramSpec implements Serializable {
         orders = new int[os.size()];
         orderWeights = new double[os.size()];
         double x = c.number("order_weight_exponent");
+        if (!Double.isFinite(x)) {
+          throw c.error("order_weight_exponent", "must be a finite number, got " + x);
+        }
         for (int i = 0; i < orders.length; i++) {
           double o = c.toNumber(os.get(i), c.key("orders") + "[" + i + "]");
           if (o < 0 || o != Math.rint(o)) {
