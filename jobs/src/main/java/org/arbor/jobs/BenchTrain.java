@@ -14,7 +14,7 @@ import org.arbor.model.ModelConfig;
 import org.arbor.train.AdamW;
 
 /**
- * bench-train [--steps 5] [--python .venv/bin/python]
+ * bench-train [--steps 5] [--models quickstart,paper] [--python .venv/bin/python]
  * Prints training tokens/s, model FLOPs utilisation (model FLOPs per second over the fp32 matmul
  * rate this process measures) and peak memory for the quickstart and paper models, and, where a
  * Python with torch and transformers is at hand, the same training step in transformers on the
@@ -27,11 +27,15 @@ public final class BenchTrain {
     Args args = new Args("bench-train", argv, Set.of());
     int steps = args.intValue("steps", 5);
     String python = args.get("python", Files.isExecutable(Path.of(".venv/bin/python")) ? ".venv/bin/python" : "");
+    String only = args.get("models", "quickstart,paper");
     args.finish();
     double matmul = matmulRate();
     System.out.printf("fp32 matmul rate (2048^3, this process): %.1f GFLOP/s%n", matmul / 1e9);
     Object[][] models = {{"quickstart", "conf/models/quickstart.yaml", 32, 256}, {"paper", "conf/models/paper.yaml", 8, 512}};
     for (Object[] m : models) {
+      if (!java.util.List.of(only.split(",")).contains((String) m[0])) {
+        continue;
+      }
       ModelConfig c = ModelConfig.load(Path.of((String) m[1]));
       int b = (Integer) m[2];
       int t = (Integer) m[3];
