@@ -18,7 +18,8 @@ final class DocumentLatent {
   final int[][][] ranking;
   /**
    * rankOf[s][c][i] = rank (1-based) of the i-th member of class c (members are in id order) in
-   * section s; null for uniform classes. Sections that keep the same ranking share the array.
+   * section s, built on first use (null until then and for uniform classes). Sections that keep the
+   * same ranking share the array.
    */
   final int[][][] rankOf;
   /** topic[s][p][c] = topic tokens of class c in paragraph p of section s, or null. */
@@ -46,18 +47,6 @@ final class DocumentLatent {
     for (int s = 0; s < g.sections; s++) {
       for (int c = 0; c < k; c++) {
         ranking[s][c] = l.sectionRerank()[c] ? rerank(document[c], l.sectionFraction(), rng) : document[c];
-        if (g.classes.get(c).uniform()) {
-          continue;
-        }
-        if (s > 0 && ranking[s][c] == ranking[s - 1][c]) {
-          rankOf[s][c] = rankOf[s - 1][c];
-        } else {
-          int[] members = g.classes.get(c).members();
-          rankOf[s][c] = new int[members.length];
-          for (int r = 0; r < ranking[s][c].length; r++) {
-            rankOf[s][c][Arrays.binarySearch(members, ranking[s][c][r])] = r + 1;
-          }
-        }
       }
     }
     boolean topics = false;
@@ -82,7 +71,19 @@ final class DocumentLatent {
 
   /** Rank (1-based) of a member token of ranked class c in section s. */
   int rank(GrammarSpec g, int s, int c, int token) {
-    return rankOf[s][c][Arrays.binarySearch(g.classes.get(c).members(), token)];
+    int[] members = g.classes.get(c).members();
+    if (rankOf[s][c] == null) {
+      // Built on first use: only topics and tokens shared between classes need a token's rank.
+      if (s > 0 && ranking[s][c] == ranking[s - 1][c] && rankOf[s - 1][c] != null) {
+        rankOf[s][c] = rankOf[s - 1][c];
+      } else {
+        rankOf[s][c] = new int[members.length];
+        for (int r = 0; r < ranking[s][c].length; r++) {
+          rankOf[s][c][Arrays.binarySearch(members, ranking[s][c][r])] = r + 1;
+        }
+      }
+    }
+    return rankOf[s][c][Arrays.binarySearch(members, token)];
   }
 
   /**

@@ -37,12 +37,22 @@ public final class Trainer {
   private final Path out;
   private final Windows.Factory windows;
   private long stopAfter = Long.MAX_VALUE;
+  private ai.djl.Device device = ai.djl.Device.cpu();
 
   public Trainer(TrainConfig config, Path corpus, Path out, Windows.Factory windows) {
     this.config = config;
     this.corpus = corpus;
     this.out = out;
     this.windows = windows;
+  }
+
+  /** Where tensors live: cpu (default) or gpu (needs a CUDA build of libtorch, see README). */
+  public Trainer device(String name) {
+    device = ai.djl.Device.fromName(name);
+    if (device.isGpu() && ai.djl.engine.Engine.getInstance().getGpuCount() == 0) {
+      throw new IllegalArgumentException("--device " + name + ": no GPU visible to the PyTorch engine (CPU build of libtorch?)");
+    }
+    return this;
   }
 
   /** Test hook: end the process's work abruptly after this step (as if killed). */
@@ -76,7 +86,7 @@ public final class Trainer {
     long total = config.totalSteps();
     long[] schedule = CheckpointSchedule.steps(config.spacing(), config.checkpoints(), total);
     LearningRate lr = config.learningRate();
-    try (NDManager root = NDManager.newBaseManager()) {
+    try (NDManager root = NDManager.newBaseManager(device)) {
       long step = dir.latestStep();
       LlamaModel model;
       TrainerState state;
