@@ -21,6 +21,7 @@ import org.arbor.jobs.corpus.CorpusWriter;
 
 /**
  * bench-generate [--tokens 20000000] [--seconds 2] [--out DIR] [--only sampling|generate]
+ *                [--placement shuffled|adjacent]
  * Prints sampling tokens/s per thread (1 thread and all cores) for the ukp-released PCFG and N-gram
  * presets against the reference generator's per-thread rates, then generate-to-Parquet tokens/s,
  * per core, with the JVM's peak heap and the process's peak resident memory.
@@ -38,6 +39,7 @@ public final class BenchGenerate {
     double seconds = Double.parseDouble(args.get("seconds", "2"));
     String only = args.get("only", "");
     String out = args.get("out", "");
+    String placement = args.get("placement", "shuffled");
     args.finish();
     int cores = Runtime.getRuntime().availableProcessors();
     System.out.printf("machine: %d cores, max heap %d MB%n", cores, Runtime.getRuntime().maxMemory() >> 20);
@@ -64,7 +66,7 @@ public final class BenchGenerate {
       double tokensPerDoc = i == 0 ? 96 : 16 * 60.5;
       long base = Math.max(1, Math.round(tokens / tokensPerDoc / (i == 0 ? 10 : 1)));
       String yaml = "name: bench-" + presets[i][0] + "\nprocess: " + Path.of(presets[i][1]).toAbsolutePath()
-          + "\nseed: 1\nbase_documents: {train: " + base + ", test: 0}\nshards: {train: " + (2 * cores) + "}\n";
+          + "\nseed: 1\nbase_documents: {train: " + base + ", test: 0}\nshards: {train: " + (2 * cores) + "}\nplacement: " + placement + "\n";
       CorpusSpec spec = new CorpusSpec(ConfigNode.parse("bench.yaml", new java.io.StringReader(yaml)), Path.of("."));
       Path target = dir.resolve("bench-" + presets[i][0]);
       long t0 = System.nanoTime();
@@ -72,8 +74,8 @@ public final class BenchGenerate {
       double s = (System.nanoTime() - t0) / 1e9;
       long written = spark.read().parquet(target.resolve("train").toString()).agg(org.apache.spark.sql.functions.sum("num_tokens")).first().getLong(0);
       double rate = written / s;
-      System.out.printf("generate %-5s: %,d tokens to Parquet in %.1f s: %.2fM tokens/s, %.2fM per core;"
-          + " ratio to sampling per thread %.2f (target >= 0.5)%n", presets[i][0], written, s, rate / 1e6,
+      System.out.printf("generate %-5s (%s): %,d tokens to Parquet in %.1f s: %.2fM tokens/s, %.2fM per core;"
+          + " ratio to sampling per thread %.2f (target >= 0.5)%n", presets[i][0], placement, written, s, rate / 1e6,
           rate / cores / 1e6, perThread[i] == 0 ? Double.NaN : rate / cores / perThread[i]);
     }
     System.out.printf("memory: peak heap %d MB (of max %d MB), peak resident %s%n", peakHeapMb(),

@@ -172,6 +172,9 @@ public class TrainTest extends JavaDatasetSuiteBase {
     Files.deleteIfExists(broken.resolve("train/.part-00001.parquet.crc"));
     Exception x = assertThrows(Exception.class, () -> train(config("broken"), broken, work.resolve("run-broken"), 3));
     org.junit.Assert.assertTrue(x.getMessage(), x.getMessage().contains("part-00001.parquet"));
+    Files.delete(shard);
+    x = assertThrows(IllegalArgumentException.class, () -> train(config("missing"), broken, work.resolve("run-missing"), 3));
+    org.junit.Assert.assertTrue(x.getMessage(), x.getMessage().contains("part-00001.parquet") && x.getMessage().contains("missing shard"));
   }
 
   private static void copy(Path from, Path to) throws IOException {

@@ -74,6 +74,7 @@ public final class Trainer {
       throw new IllegalArgumentException(manifestFile + ": key 'vocabulary_size': corpus vocabulary " + corpusVocab
           + " exceeds the model's vocab_size " + config.model().vocabSize());
     }
+    checkShards(manifest, "train");
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("config", config.raw());
     run.put("model", new ObjectMapper().readTree(config.model().toHuggingFaceJson()));
@@ -255,6 +256,17 @@ public final class Trainer {
     SafeTensors.write(tmp.resolve(TrainerState.OPTIMIZER), adam.state());
     state.write(tmp);
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Every shard the manifest promises must be there (a lost shard would silently shrink the corpus). */
+  private void checkShards(JsonNode manifest, String split) {
+    int expected = manifest.path("splits").path(split).path("shards").asInt(0);
+    for (int i = 0; i < expected; i++) {
+      Path shard = corpus.resolve(split).resolve(String.format("part-%05d.parquet", i));
+      if (!Files.isRegularFile(shard)) {
+        throw new IllegalArgumentException(shard + ": missing shard (" + Manifest.FILE + " lists " + expected + " shards for " + split + ")");
+      }
+    }
   }
 
   private static int padId(JsonNode manifest, int vocab) {
