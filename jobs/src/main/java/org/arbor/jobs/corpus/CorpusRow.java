@@ -4,8 +4,8 @@ import java.io.Serializable;
 import org.arbor.corpus.Document;
 
 /**
- * One corpus row as a Java bean, so Spark's bean encoder copies the primitive arrays straight into
- * its binary rows. Column names and order on disk are set by {@link CorpusSchema}.
+ * One corpus row between sampling and its shard: what the shuffle moves for shuffled placement and
+ * what {@link ShardWriter} writes (column names and order on disk are its schema's).
  */
 public final class CorpusRow implements Serializable {
   private static final long serialVersionUID = 1L;

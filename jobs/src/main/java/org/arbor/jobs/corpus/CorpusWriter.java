@@ -1,15 +1,12 @@
 package org.arbor.jobs.corpus;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.round;
-import static org.apache.spark.sql.functions.sum;
-
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
 import org.arbor.corpus.CorpusSpec;
 import org.arbor.corpus.Manifest;
 import org.arbor.corpus.TokenizerJson;
@@ -18,8 +15,9 @@ import scala.Tuple2;
 /**
  * Generates a corpus with Spark: per split, documents are sampled in parallel from ranges of base
  * document ids; shuffled placement then sorts them by their keyed order with a range-partitioned,
- * spilling shuffle (bounded memory per task, nothing collected on the driver). Output is written
- * under a temporary directory and committed by rename, manifest last.
+ * spilling shuffle (bounded memory per task, nothing but per-shard counts reaches the driver). Each
+ * task writes its shard directly ({@link ShardWriter}); output is written under a temporary
+ * directory and committed by rename, manifest last.
  */
 public final class CorpusWriter {
   public static final String[] SPLITS = {"train", "test"};
@@ -88,32 +86,33 @@ public final class CorpusWriter {
     long n = spec.baseDocuments(split);
     int shards = spec.shards(split);
     String path = dir.path(split);
-    if (n > 0) {
-      boolean adjacent = spec.placement == CorpusSpec.Placement.ADJACENT;
-      // Adjacent placement keeps base ids in order: each contiguous id range is one shard already.
-      int slices = (int) Math.max(1, Math.min(n, adjacent ? shards : partitions));
-      JavaRDD<Long> bases = spark.range(first, first + n, 1, slices).as(Encoders.LONG()).javaRDD();
-      JavaRDD<CorpusRow> rows =
-          bases.mapPartitions(new DocumentGenerator(spec, split, failFirstAttemptOfPartition, failAttempts));
-      if (!adjacent) {
-        rows = rows.mapToPair(r -> new Tuple2<>(r.getOrderKey(), r))
-            .repartitionAndSortWithinPartitions(new KeyRangePartitioner(shards))
-            .values();
-      }
-      CorpusSchema.toDisk(spark.createDataset(rows.rdd(), Encoders.bean(CorpusRow.class)))
-          .write().parquet(path);
-      dir.normaliseParts(split);
-    } else {
-      CorpusSchema.toDisk(spark.createDataset(java.util.List.<CorpusRow>of(), Encoders.bean(CorpusRow.class)))
-          .write().parquet(path);
-      dir.normaliseParts(split);
+    SerializableConfiguration conf = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
+    boolean adjacent = spec.placement == CorpusSpec.Placement.ADJACENT;
+    // Adjacent placement keeps base ids in order: each contiguous id range is one shard already.
+    int slices = (int) Math.max(1, Math.min(Math.max(n, 1), adjacent ? shards : partitions));
+    JavaRDD<Long> bases = spark.range(first, first + n, 1, slices).as(Encoders.LONG()).javaRDD();
+    JavaRDD<CorpusRow> rows = bases.mapPartitions(new DocumentGenerator(spec, split, failFirstAttemptOfPartition, failAttempts));
+    if (!adjacent && n > 0) {
+      rows = rows.mapToPair(r -> new Tuple2<>(r.getOrderKey(), r))
+          .repartitionAndSortWithinPartitions(new KeyRangePartitioner(shards))
+          .values();
     }
-    Row c = spark.read().parquet(path)
-        .agg(count(lit(1)), sum(col("num_tokens")), sum(round(col("log_prob").multiply(FIXED_POINT)).cast("long")))
-        .first();
-    long docs = c.getLong(0);
-    long tokens = c.isNullAt(1) ? 0 : c.getLong(1);
-    double logProb = c.isNullAt(2) ? 0 : c.getLong(2) / FIXED_POINT;
-    return new Manifest.SplitCounts(n, docs, tokens, logProb, shards);
+    // Each task writes its partition as shard part-<partition>.parquet (empty ones too, so the
+    // shard count is fixed); a retried task rewrites the same file with the same bytes.
+    List<long[]> counts = rows.mapPartitionsWithIndex((Integer index, Iterator<CorpusRow> it) -> {
+      Path file = new Path(path, String.format("part-%05d.parquet", index));
+      long[] c = ShardWriter.write(conf.value(), file, it, (long) FIXED_POINT);
+      return List.of(c).iterator();
+    }, false).collect();
+    long docs = 0;
+    long tokens = 0;
+    long logProb = 0;
+    for (long[] c : counts) {
+      docs += c[0];
+      tokens += c[1];
+      logProb += c[2];
+    }
+    return new Manifest.SplitCounts(n, docs, tokens, logProb / FIXED_POINT, counts.size());
   }
+
 }
