@@ -78,7 +78,7 @@ public final class BenchGenerate {
           + " ratio to sampling per thread %.2f (target >= 0.5)%n", presets[i][0], placement, written, s, rate / 1e6,
           rate / cores / 1e6, perThread[i] == 0 ? Double.NaN : rate / cores / perThread[i]);
     }
-    System.out.printf("memory: peak heap %d MB (of max %d MB), peak resident %s%n", peakHeapMb(),
+    System.out.printf("memory: heap pools' peaks summed %d MB (an upper bound; max heap %d MB), peak resident %s%n", peakHeapMb(),
         Runtime.getRuntime().maxMemory() >> 20, peakResident());
   }
 

@@ -17,8 +17,6 @@ public final class Sessions {
     // No _SUCCESS markers: Arbor's manifest.json is the completeness marker.
     conf.setIfMissing("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
     conf.setIfMissing("spark.sql.parquet.compression.codec", "zstd");
-    // Kryo moves the corpus rows' primitive arrays through the shuffle faster than Java serialization.
-    conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     return SparkSession.builder().appName(appName).config(conf).getOrCreate();
   }
 }

@@ -6,13 +6,11 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 
 
-import com.holdenkarau.spark.testing.JavaDatasetSuiteBase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.arbor.corpus.CorpusSpec;
@@ -23,21 +21,9 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 
 /** The generate job on Spark: determinism across partitionings and retries, safe output. */
-public class GenerateTest extends JavaDatasetSuiteBase {
+public class GenerateTest extends SparkTestBase {
   private static Path work;
 
-  @Override
-  public SparkConf conf() {
-    // local[2, 4]: two threads, and a failed task is retried (up to 4 attempts).
-    return super.conf().setMaster("local[2,4]").set("spark.ui.enabled", "false")
-        .set("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
-        .set("spark.sql.shuffle.partitions", "4");
-  }
-
-  @Override
-  public boolean enableHiveSupport() {
-    return false;
-  }
 
   @BeforeClass
   public static void makeWorkDir() throws IOException {

@@ -2,13 +2,11 @@ package org.arbor.jobs;
 
 import static org.junit.Assert.assertEquals;
 
-import com.holdenkarau.spark.testing.JavaDatasetSuiteBase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Row;
 import org.arbor.corpus.CorpusSpec;
 import org.arbor.jobs.corpus.CorpusWriter;
@@ -20,20 +18,9 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 
 /** The stats job against the presets' analytic values, and against pyarrow counting independently. */
-public class StatsTest extends JavaDatasetSuiteBase {
+public class StatsTest extends SparkTestBase {
   private static Path work;
 
-  @Override
-  public SparkConf conf() {
-    return super.conf().setMaster("local[2]").set("spark.ui.enabled", "false")
-        .set("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
-        .set("spark.sql.shuffle.partitions", "4");
-  }
-
-  @Override
-  public boolean enableHiveSupport() {
-    return false;
-  }
 
   @BeforeClass
   public static void makeWorkDir() throws IOException {

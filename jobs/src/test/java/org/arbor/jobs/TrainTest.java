@@ -4,14 +4,12 @@ import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
-import com.holdenkarau.spark.testing.JavaDatasetSuiteBase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.SparkConf;
 import org.arbor.config.ConfigException;
 import org.arbor.corpus.CorpusSpec;
 import org.arbor.jobs.corpus.CorpusWriter;
@@ -22,21 +20,11 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 
 /** The training job on corpora the corpus engine writes: resume, refusals, learning. */
-public class TrainTest extends JavaDatasetSuiteBase {
+public class TrainTest extends SparkTestBase {
   private static Path work;
   private static Path corpus;
   private static Path tinyCorpus;
 
-  @Override
-  public SparkConf conf() {
-    return super.conf().setMaster("local[2]").set("spark.ui.enabled", "false")
-        .set("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
-  }
-
-  @Override
-  public boolean enableHiveSupport() {
-    return false;
-  }
 
   @BeforeClass
   public static void makeWorkDir() throws IOException {

@@ -1,0 +1,22 @@
+package org.arbor.jobs;
+
+import com.holdenkarau.spark.testing.JavaDatasetSuiteBase;
+import org.apache.spark.SparkConf;
+
+/**
+ * The Spark session of the jobs' tests (spark-testing-base): local[2, 4], so a failed task is
+ * retried up to 4 times; no UI, no Hive, no _SUCCESS markers.
+ */
+public abstract class SparkTestBase extends JavaDatasetSuiteBase {
+  @Override
+  public SparkConf conf() {
+    return super.conf().setMaster("local[2,4]").set("spark.ui.enabled", "false")
+        .set("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
+        .set("spark.sql.shuffle.partitions", "4");
+  }
+
+  @Override
+  public boolean enableHiveSupport() {
+    return false;
+  }
+}
