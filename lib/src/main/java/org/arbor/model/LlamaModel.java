@@ -178,7 +178,11 @@ public final class LlamaModel implements AutoCloseable {
     NDArray v = heads(x.matMul(weightT(p + "v_proj.weight", m)), b, t);
     q = applyRope(q, rope);
     k = applyRope(k, rope);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(dh)).add(mask);
+    // Scale q ([B, H, T, Dh]) rather than the scores ([B, H, T, T]): one elementwise pass less over
+    // the largest tensor of the block, forward and backward.
+    // The mask is added in place: autograd does not need the matmul's output, and a second
+    // [B, H, T, T] buffer per layer costs more than the arithmetic.
+    NDArray scores = q.mul(1.0 / Math.sqrt(dh)).matMul(k.transpose(0, 1, 3, 2)).addi(mask);
     NDArray pattern = scores.softmax(-1);
     pattern = hooks.at(hp + "pattern", pattern);
     NDArray z = pattern.matMul(v).transpose(0, 2, 1, 3); // [B, T, H, Dh]
