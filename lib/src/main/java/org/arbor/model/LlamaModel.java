@@ -50,7 +50,11 @@ public final class LlamaModel implements AutoCloseable {
           values[k] = (float) (rng.nextGaussian() * c.initStd());
         }
       }
-      m.put(name, m.manager.create(values, shape));
+      // Copy into memory from libtorch's own allocator (64-byte aligned): arrays made from Java
+      // buffers have arbitrary alignment, and the kernels' results depend on it at the last bit.
+      try (NDArray staged = m.manager.create(values, shape)) {
+        m.put(name, staged.duplicate());
+      }
       i++;
     }
     return m;
@@ -132,8 +136,10 @@ public final class LlamaModel implements AutoCloseable {
       throw new IllegalArgumentException("sequence of " + t + " tokens exceeds max_position_embeddings " + config.maxPositions());
     }
     NDManager m = tokens.getManager();
-    NDArray x = local(parameters.get("model.embed_tokens.weight").get(tokens.toType(DataType.INT64, false).reshape(-1)), m)
-        .reshape(b, t, config.hidden());
+    // The lookup as a one-hot matmul: its backward is a matmul, where index_put's accumulation
+    // into repeated rows is not bit-reproducible from run to run on CPU.
+    NDArray x = tokens.toType(DataType.INT64, false).reshape(-1).oneHot(config.vocabSize())
+        .matMul(parameters.get("model.embed_tokens.weight")).reshape(b, t, config.hidden());
     x = hooks.at("embed", x);
     NDArray[] rope = rope(m, t);
     NDArray mask = causalMask(m, t);
@@ -182,7 +188,7 @@ public final class LlamaModel implements AutoCloseable {
     // the largest tensor of the block, forward and backward.
     // The mask is added in place: autograd does not need the matmul's output, and a second
     // [B, H, T, T] buffer per layer costs more than the arithmetic.
-    NDArray scores = q.mul(1.0 / Math.sqrt(dh)).matMul(k.transpose(0, 1, 3, 2)).addi(mask);
+    NDArray scores = q.mul(1.0 / Math.sqrt(dh)).matMul(k.transpose(0, 1, 3, 2)).add(mask);
     NDArray pattern = scores.softmax(-1);
     pattern = hooks.at(hp + "pattern", pattern);
     NDArray z = pattern.matMul(v).transpose(0, 2, 1, 3); // [B, T, H, Dh]
@@ -250,12 +256,16 @@ public final class LlamaModel implements AutoCloseable {
     return applyRope(x, rope(x.getManager(), t));
   }
 
-  /** Additive mask [T, T]: 0 on and below the diagonal, the most negative float above. */
+  /**
+   * Additive mask [T, T]: 0 on and below the diagonal, -1e9 above. exp(-1e9 - max) is exactly 0 in
+   * float32, so the probabilities equal those of an infinite mask, without arithmetic near the
+   * float range's edge.
+   */
   private static NDArray causalMask(NDManager m, int t) {
     float[] v = new float[t * t];
     for (int i = 0; i < t; i++) {
       for (int j = i + 1; j < t; j++) {
-        v[i * t + j] = -Float.MAX_VALUE;
+        v[i * t + j] = -1e9f;
       }
     }
     return m.create(v, new Shape(t, t));

@@ -148,6 +148,21 @@ public final class Trainer {
               }
             }
             gradNorm = clipGradients(model, scratch);
+            if (!Double.isFinite(lossSum) || !Double.isFinite(gradNorm)) {
+              // Stop before the update: the last checkpoint stays a valid place to resume from.
+              metrics.flush();
+              List<String> bad = new ArrayList<>();
+              for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+                NDArray g = e.getValue().getGradient();
+                g.attach(scratch);
+                if (!Float.isFinite(g.abs().sum().getFloat())) {
+                  bad.add(e.getKey());
+                }
+              }
+              throw new IllegalStateException(out + ": non-finite " + (Double.isFinite(lossSum) ? "gradient norm" : "loss")
+                  + " at step " + (step + 1) + " (loss " + lossSum + ", gradient norm " + gradNorm
+                  + "; non-finite gradients: " + bad + ")");
+            }
             adam.step(model.parameters(), rate, scratch);
             for (NDArray p : model.parameters().values()) {
               NDArray g = p.getGradient();
