@@ -239,7 +239,12 @@ public final class WindowStream {
     return valid;
   }
 
-  /** Position of the next window; after an epoch's last window, the start of the next epoch. */
+  /**
+   * Position of the next window. After a shard's last window it is window 0 of the next shard in
+   * the epoch's order (after the epoch's last shard, shard 0 of the next epoch), even where that
+   * shard turns out to hold no window and is skipped. To read exactly one epoch, as for evaluation,
+   * build with {@code epochs(1)} and read until {@link #next} returns -1.
+   */
   public WindowPosition position() {
     return new WindowPosition(epoch, slot, window);
   }
