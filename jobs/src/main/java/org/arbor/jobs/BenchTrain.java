@@ -90,11 +90,6 @@ public final class BenchTrain {
             gc.backward(LlamaModel.loss(model.forward(x, Hooks.NONE), x, null));
           }
           adam.step(model.parameters(), 1e-4, scratch);
-          for (NDArray p : model.parameters().values()) {
-            NDArray g = p.getGradient();
-            g.attach(scratch);
-            g.muli(0);
-          }
         }
         double sec = (System.nanoTime() - t0) / 1e9;
         if (s > 0) { // step 0 warms up

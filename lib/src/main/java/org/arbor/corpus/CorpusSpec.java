@@ -82,7 +82,11 @@ public final class CorpusSpec implements Serializable {
     if (!file.toFile().isFile()) {
       throw referrer.error("process", "file not found: " + file);
     }
-    ConfigNode node = ConfigNode.load(file);
+    return process(ConfigNode.load(file));
+  }
+
+  /** The process a config describes (a grammar or an N-gram spec), by its kind. */
+  public static DocumentSource process(ConfigNode node) {
     String kind = node.has("kind") ? String.valueOf(node.raw().get("kind")) : "";
     return switch (kind) {
       case "pcfg" -> new PcfgProcess(new GrammarSpec(node));

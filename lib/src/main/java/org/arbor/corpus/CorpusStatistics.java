@@ -12,8 +12,7 @@ import org.arbor.random.Zipf;
 /**
  * Counts over the documents of one corpus split, mergeable across tasks. Every count is an integer
  * (log-probabilities are summed in fixed point), so merging in any order gives the same report.
- * Sentences are the runs of tokens sharing (section, paragraph, sentence) indices, boundary token
- * included; tokens outside any sentence (paragraph and section markers) belong to none.
+ * Sentences are as {@link Sentences} splits them.
  */
 public final class CorpusStatistics implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -70,21 +69,12 @@ public final class CorpusStatistics implements Serializable {
         rc[rank[i]]++;
       }
     }
-    int start = 0;
-    for (int i = 0; i <= tok.length; i++) {
-      boolean boundary = i == tok.length || sentence[i] != sentence[start]
-          || (section.length > 0 && (section[i] != section[start] || paragraph[i] != paragraph[start]));
-      if (!boundary) {
-        continue;
-      }
-      if (i > start && sentence[start] >= 0) {
-        sentences++;
-        sentenceLengths.merge(i - start, 1L, Long::sum);
-        firstCategory[category[start]]++;
-        patterns.merge(pattern(category, start, i), 1L, Long::sum);
-      }
-      start = i;
-    }
+    Sentences.forEach(section, paragraph, sentence, (from, to) -> {
+      sentences++;
+      sentenceLengths.merge(to - from, 1L, Long::sum);
+      firstCategory[category[from]]++;
+      patterns.merge(pattern(category, from, to), 1L, Long::sum);
+    });
   }
 
   /** Category names of a sentence, runs written NAME*k. */

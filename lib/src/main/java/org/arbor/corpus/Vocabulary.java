@@ -14,9 +14,11 @@ import java.util.Map;
 public final class Vocabulary implements Serializable {
   private static final long serialVersionUID = 1L;
   private final List<String> names;
+  private final int contentTokens;
   private final Map<String, Integer> ids = new HashMap<>();
 
   public Vocabulary(String prefix, int firstNumber, int contentTokens, List<String> specials) {
+    this.contentTokens = contentTokens;
     List<String> all = new ArrayList<>(contentTokens + specials.size());
     for (int i = 0; i < contentTokens; i++) {
       all.add(prefix + (i + firstNumber));
@@ -32,6 +34,11 @@ public final class Vocabulary implements Serializable {
 
   public int size() {
     return names.size();
+  }
+
+  /** Content tokens come first; ids from this one on are boundary and special tokens. */
+  public int contentTokens() {
+    return contentTokens;
   }
 
   public String name(int id) {

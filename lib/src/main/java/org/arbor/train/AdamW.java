@@ -33,7 +33,10 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
-  /** One update of every parameter from its gradient; temporaries go to scratch. */
+  /**
+   * One update of every parameter from its gradient, which it then zeroes for the next step
+   * (backward passes accumulate); temporaries go to scratch.
+   */
   public void step(Map<String, NDArray> parameters, double lr, NDManager scratch) {
     step++;
     double bc1 = 1 - Math.pow(beta1, step);
@@ -56,6 +59,7 @@ public final class AdamW implements AutoCloseable {
       NDArray update = mm.div(denom);
       update.attach(scratch);
       p.subi(update.muli(lr / bc1));
+      g.muli(0);
     }
   }
 

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.arbor.corpus.CorpusManifest;
 import org.arbor.corpus.Manifest;
 import org.arbor.corpus.WindowPosition;
 import org.arbor.model.Checkpoint;
@@ -68,8 +68,8 @@ public final class Trainer {
       throw new IllegalArgumentException(manifestFile + ": missing (not a finished corpus)");
     }
     String manifestText = Files.readString(manifestFile);
-    JsonNode manifest = Manifest.read(manifestText);
-    int corpusVocab = manifest.path("vocabulary_size").asInt();
+    CorpusManifest manifest = CorpusManifest.read(corpus);
+    int corpusVocab = manifest.vocabularySize();
     if (corpusVocab > config.model().vocabSize()) {
       throw new IllegalArgumentException(manifestFile + ": key 'vocabulary_size': corpus vocabulary " + corpusVocab
           + " exceeds the model's vocab_size " + config.model().vocabSize());
@@ -82,7 +82,7 @@ public final class Trainer {
     run.put("corpus_manifest_sha256", sha256(manifestText));
     RunDirectory dir = RunDirectory.open(out, run);
     String tokenizer = Files.isRegularFile(corpus.resolve(Manifest.TOKENIZER)) ? Files.readString(corpus.resolve(Manifest.TOKENIZER)) : null;
-    int padId = padId(manifest, corpusVocab);
+    int padId = corpusVocab - 1; // the presets put [PAD] last; padded positions carry no loss anyway
 
     long total = config.totalSteps();
     long[] schedule = CheckpointSchedule.steps(config.spacing(), config.checkpoints(), total);
@@ -131,15 +131,7 @@ public final class Trainer {
           try (NDManager scratch = root.newSubManager()) {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
               for (int micro = 0; micro < config.accumulation(); micro++) {
-                boolean padded = false;
-                for (int i = 0; i < b; i++) {
-                  int valid = train.next(window);
-                  System.arraycopy(window, 0, batch, i * t, t);
-                  for (int j = 0; j < t - 1; j++) {
-                    weights[i * (t - 1) + j] = j + 1 < valid ? 1 : 0;
-                  }
-                  padded |= valid < t;
-                }
+                boolean padded = fill(train, b, window, batch, weights);
                 NDArray ids = scratch.create(batch, new Shape(b, t));
                 NDArray w = padded ? scratch.create(weights, new Shape(b, t - 1)) : null;
                 NDArray loss = LlamaModel.loss(model.forward(ids, Hooks.NONE), ids, w).div(config.accumulation());
@@ -164,11 +156,6 @@ public final class Trainer {
                   + "; non-finite gradients: " + bad + ")");
             }
             adam.step(model.parameters(), rate, scratch);
-            for (NDArray p : model.parameters().values()) {
-              NDArray g = p.getGradient();
-              g.attach(scratch);
-              g.muli(0);
-            }
           }
           step++;
           tokens += config.tokensPerStep();
@@ -194,6 +181,24 @@ public final class Trainer {
         return step;
       }
     }
+  }
+
+  /**
+   * Fills batch with n windows and weights with 1 for every position that predicts a real token;
+   * returns whether any window is padded.
+   */
+  private static boolean fill(Windows windows, int n, int[] window, int[] batch, float[] weights) {
+    int t = window.length;
+    boolean padded = false;
+    for (int i = 0; i < n; i++) {
+      int valid = windows.next(window);
+      System.arraycopy(window, 0, batch, i * t, t);
+      for (int j = 0; j < t - 1; j++) {
+        weights[i * (t - 1) + j] = j + 1 < valid ? 1 : 0;
+      }
+      padded |= valid < t;
+    }
+    return padded;
   }
 
   /** Scales gradients so their global L2 norm is at most clip; returns the norm before clipping. */
@@ -235,13 +240,7 @@ public final class Trainer {
         int n = Math.min(b, config.evalWindows() - done);
         int[] batch = new int[n * t];
         float[] weights = new float[n * (t - 1)];
-        for (int i = 0; i < n; i++) {
-          int valid = w.next(window);
-          System.arraycopy(window, 0, batch, i * t, t);
-          for (int j = 0; j < t - 1; j++) {
-            weights[i * (t - 1) + j] = j + 1 < valid ? 1 : 0;
-          }
-        }
+        fill(w, n, window, batch, weights);
         NDArray ids = scratch.create(batch, new Shape(n, t));
         NDArray wt = scratch.create(weights, new Shape(n, t - 1));
         float mean = LlamaModel.loss(model.forward(ids, Hooks.NONE), ids, wt).getFloat();
@@ -274,18 +273,14 @@ public final class Trainer {
   }
 
   /** Every shard the manifest promises must be there (a lost shard would silently shrink the corpus). */
-  private void checkShards(JsonNode manifest, String split) {
-    int expected = manifest.path("splits").path(split).path("shards").asInt(0);
+  private void checkShards(CorpusManifest manifest, String split) {
+    int expected = manifest.split(split).shards();
     for (int i = 0; i < expected; i++) {
       Path shard = corpus.resolve(split).resolve(String.format("part-%05d.parquet", i));
       if (!Files.isRegularFile(shard)) {
         throw new IllegalArgumentException(shard + ": missing shard (" + Manifest.FILE + " lists " + expected + " shards for " + split + ")");
       }
     }
-  }
-
-  private static int padId(JsonNode manifest, int vocab) {
-    return Math.max(0, vocab - 1); // presets put [PAD] last; padded positions carry no loss anyway
   }
 
   private static String sha256(String text) {

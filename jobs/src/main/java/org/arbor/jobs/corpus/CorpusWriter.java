@@ -64,21 +64,13 @@ public final class CorpusWriter {
       for (int i = 0; i < SPLITS.length; i++) {
         counts[i] = writeSplit(dir, SPLITS[i]);
       }
-      dir.writeText(Manifest.TOKENIZER, TokenizerJson.of(spec.process.vocabulary(), firstSpecial()));
+      dir.writeText(Manifest.TOKENIZER, TokenizerJson.of(spec.process.vocabulary(), spec.process.vocabulary().contentTokens()));
       dir.writeText(Manifest.FILE, Manifest.write(spec, counts[0], counts[1]));
       dir.commit();
     } catch (Throwable e) { // Spark's exceptions are checked but undeclared: catch everything
       dir.abort();
       throw e;
     }
-  }
-
-  private int firstSpecial() {
-    int id = 0;
-    while (spec.process.vocabulary().name(id).matches("[A-Za-z_]+\\d+")) {
-      id++;
-    }
-    return id;
   }
 
   private Manifest.SplitCounts writeSplit(OutputDirectory dir, String split) {

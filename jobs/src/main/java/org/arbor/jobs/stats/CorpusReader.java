@@ -9,13 +9,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.arbor.config.ConfigNode;
+import org.arbor.corpus.CorpusSpec;
 import org.arbor.corpus.DocumentSource;
 import org.arbor.corpus.Manifest;
-import org.arbor.grammar.GrammarSpec;
-import org.arbor.grammar.PcfgProcess;
 import org.arbor.jobs.JobException;
-import org.arbor.ngram.NgramProcess;
-import org.arbor.ngram.NgramSpec;
 
 /** Opens a finished corpus: its manifest and the process that generated it, rebuilt from the manifest. */
 public final class CorpusReader {
@@ -51,11 +48,7 @@ public final class CorpusReader {
     seed = manifest.path("seed").asLong();
     // JSON is YAML, so the process is rebuilt by the same strict parser that read the preset.
     ConfigNode node = ConfigNode.parse(m + " (config.process)", new StringReader(manifest.path("config").path("process").toString()));
-    process = switch (manifest.path("kind").asText()) {
-      case "pcfg" -> new PcfgProcess(new GrammarSpec(node));
-      case "ngram" -> new NgramProcess(new NgramSpec(node));
-      default -> throw new JobException(m + ": key 'kind': unknown process kind '" + manifest.path("kind").asText() + "'");
-    };
+    process = CorpusSpec.process(node);
   }
 
   public String split(String name) {

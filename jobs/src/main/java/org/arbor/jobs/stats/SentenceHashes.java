@@ -5,11 +5,12 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
+import org.arbor.corpus.Sentences;
 import org.arbor.random.Rng;
 import scala.Tuple2;
 
 /**
- * 128-bit hashes of the sentences of each row (runs of equal section/paragraph/sentence indices),
+ * 128-bit hashes of the sentences of each row ({@link Sentences}),
  * wide enough that distinct sentences never collide in practice at any corpus size (the released
  * code's deduplication key overflowed on 12-token sentences).
  */
@@ -24,24 +25,15 @@ final class SentenceHashes implements FlatMapFunction<Row, Tuple2<Long, Long>> {
     short[] par = SplitStatistics.shorts(r.getList(2));
     short[] sen = SplitStatistics.shorts(r.getList(3));
     List<Tuple2<Long, Long>> out = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i <= tok.length; i++) {
-      boolean end = i == tok.length || sen[i] != sen[start]
-          || (sec.length > 0 && (sec[i] != sec[start] || par[i] != par[start]));
-      if (!end) {
-        continue;
+    Sentences.forEach(sec, par, sen, (from, to) -> {
+      long a = 0x243F6A8885A308D3L;
+      long b = 0x13198A2E03707344L;
+      for (int j = from; j < to; j++) {
+        a = Rng.mix64(a + tok[j]);
+        b = Rng.mix64(b ^ (tok[j] * 0x9E3779B97F4A7C15L + j - from));
       }
-      if (i > start && sen[start] >= 0) {
-        long a = 0x243F6A8885A308D3L;
-        long b = 0x13198A2E03707344L;
-        for (int j = start; j < i; j++) {
-          a = Rng.mix64(a + tok[j]);
-          b = Rng.mix64(b ^ (tok[j] * 0x9E3779B97F4A7C15L + j - start));
-        }
-        out.add(new Tuple2<>(a, b ^ (i - start)));
-      }
-      start = i;
-    }
+      out.add(new Tuple2<>(a, b ^ (to - from)));
+    });
     return out.iterator();
   }
 }
