@@ -20,7 +20,7 @@ import org.arbor.random.Rng;
  * SwiGLU MLP and a residual add; a final RMSNorm and an untied LM head. No biases. Parameters carry
  * their Hugging Face names, so a checkpoint is a plain name-to-tensor map.
  */
-public final class LlamaModel implements AutoCloseable {
+public final class LlamaModel implements CausalLm {
   static final long INIT_PURPOSE = 0x494E4954L; // "INIT"
   private final ModelConfig config;
   private final NDManager manager;
@@ -116,19 +116,62 @@ public final class LlamaModel implements AutoCloseable {
     return config;
   }
 
+  @Override
+  public String kind() {
+    return "llama";
+  }
+
+  @Override
+  public int vocabSize() {
+    return config.vocabSize();
+  }
+
+  @Override
+  public int hidden() {
+    return config.hidden();
+  }
+
+  @Override
+  public int layers() {
+    return config.layers();
+  }
+
+  @Override
+  public int heads() {
+    return config.heads();
+  }
+
+  @Override
+  public int maxPositions() {
+    return config.maxPositions();
+  }
+
+  @Override
+  public NDArray unembedding() {
+    return parameters.get("lm_head.weight");
+  }
+
+  @Override
+  public NDArray finalNorm(NDArray x, NDArray scale) {
+    return x.mul(scale).mul(parameters.get("model.norm.weight"));
+  }
+
   public Map<String, NDArray> parameters() {
     return parameters;
   }
 
+  @Override
   public NDArray parameter(String name) {
     return parameters.get(name);
   }
 
+  @Override
   public NDManager manager() {
     return manager;
   }
 
   /** Logits [B, T, V] for token ids [B, T] (int32 or int64). Intermediates go to tokens' manager. */
+  @Override
   public NDArray forward(NDArray tokens, Hooks hooks) {
     long b = tokens.getShape().get(0);
     int t = (int) tokens.getShape().get(1);
