@@ -9,7 +9,7 @@ public final class Main {
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      System.err.println("usage: arbor <quickstart|generate|stats|train|bench-generate|bench-train> [options]");
+      System.err.println("usage: arbor <quickstart|generate|stats|train|sweep|bench-generate|bench-train> [options]");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
@@ -19,6 +19,7 @@ public final class Main {
         case "stats" -> Stats.run(rest);
         case "quickstart" -> Quickstart.run(rest);
         case "train" -> Train.run(rest);
+        case "sweep" -> Sweep.run(rest);
         case "bench-generate" -> BenchGenerate.run(rest);
         case "bench-train" -> BenchTrain.run(rest);
         default -> throw new IllegalArgumentException("unknown job '" + argv[0] + "'");

@@ -44,6 +44,11 @@ public final class ConfigNode {
     }
   }
 
+  /** A node over plain values already read (e.g. a probe's settings kept in a sweep spec). */
+  public static ConfigNode of(String file, String path, Map<String, Object> values) {
+    return new ConfigNode(file, path, new LinkedHashMap<>(values));
+  }
+
   public static ConfigNode parse(String file, Reader reader) {
     Object root;
     try {
