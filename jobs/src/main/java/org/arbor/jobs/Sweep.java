@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.arbor.results.ResultRow;
@@ -38,6 +39,14 @@ public final class Sweep {
   }
 
   public static Outcome run(SparkSession spark, SweepSpec spec, Path out) throws Exception {
+    return run(spark, spec, out, -1);
+  }
+
+  /**
+   * As {@link #run(SparkSession, SweepSpec, Path)}; test hook: the first attempt of task
+   * {@code failTask} fails after writing its file, as a task lost after its output landed.
+   */
+  static Outcome run(SparkSession spark, SweepSpec spec, Path out, int failTask) throws Exception {
     List<SweepCell> cells = SweepPlan.cells(spec);
     SweepPlan.record(spec, out);
     List<SweepCell> pending = SweepPlan.pending(cells, out);
@@ -50,7 +59,7 @@ public final class Sweep {
       JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       String dir = out.toString();
       List<long[]> counts = jsc.parallelize(pending, pending.size())
-          .mapPartitions((Iterator<SweepCell> it) -> runCells(spec, dir, it))
+          .mapPartitions((Iterator<SweepCell> it) -> runCells(spec, dir, it, failTask))
           .collect();
       for (long[] c : counts) {
         rows += c[0];
@@ -61,7 +70,8 @@ public final class Sweep {
     return new Outcome(cells.size(), cells.size() - pending.size(), rows, errors);
   }
 
-  private static Iterator<long[]> runCells(SweepSpec spec, String dir, Iterator<SweepCell> it) throws Exception {
+  private static Iterator<long[]> runCells(SweepSpec spec, String dir, Iterator<SweepCell> it, int failTask)
+      throws Exception {
     CellRunner runner = new CellRunner(spec, ModelCache.shared());
     List<long[]> out = new ArrayList<>();
     while (it.hasNext()) {
@@ -69,6 +79,10 @@ public final class Sweep {
       List<ResultRow> rows = runner.run(cell);
       ResultsTable.write(Path.of(dir, cell.fileName()), rows);
       out.add(new long[] {rows.size(), rows.stream().filter(ResultRow::isError).count()});
+    }
+    TaskContext task = TaskContext.get();
+    if (task != null && task.partitionId() == failTask && task.attemptNumber() == 0) {
+      throw new IllegalStateException("injected failure after writing, task " + failTask);
     }
     return out.iterator();
   }
