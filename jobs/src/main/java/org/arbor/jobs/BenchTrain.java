@@ -129,7 +129,7 @@ public final class BenchTrain {
     return Double.parseDouble(lines[lines.length - 1]);
   }
 
-  private static String peakResident() throws java.io.IOException {
+  static String peakResident() throws java.io.IOException {
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
       if (line.startsWith("VmHWM:")) {
         return line.substring(6).trim();

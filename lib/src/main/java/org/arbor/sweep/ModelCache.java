@@ -99,6 +99,17 @@ public final class ModelCache implements AutoCloseable {
     }
   }
 
+  /** Drops every model no task is using (benchmarks start each measurement cold). */
+  public synchronized void clear() {
+    for (Iterator<Entry> it = entries.values().iterator(); it.hasNext();) {
+      Entry e = it.next();
+      if (e.users == 0) {
+        e.model.close();
+        it.remove();
+      }
+    }
+  }
+
   @Override
   public synchronized void close() {
     entries.values().forEach(e -> e.model.close());
