@@ -60,6 +60,8 @@ public final class NgramProcess implements DocumentSource {
     final double[] logOrderProb;
     final long salt;
 
+    static final long SHARE_PURPOSE = 0x5348415245L; // "SHARE"
+
     Tables(NgramSpec s, long seed) {
       Rng rng = new Rng(seed, TABLES_PURPOSE, 0);
       int n = s.contentTokens;
@@ -88,7 +90,14 @@ public final class NgramProcess implements DocumentSource {
         expNorm[2 * t] = exponent[t];
         expNorm[2 * t + 1] = logNorm[t];
         if (perm != null) {
+          // Which tables permute has its own stream, so the tables of fully permuted presets are unchanged.
+          boolean permute = s.permutedShare >= 1 || new Rng(seed, SHARE_PURPOSE, t).nextDouble() < s.permutedShare;
           perm[t] = rng.permutation(n);
+          if (!permute) {
+            for (int i = 0; i < n; i++) {
+              perm[t][i] = i;
+            }
+          }
           rankOf[t] = new int[n];
           for (int i = 0; i < n; i++) {
             rankOf[t][perm[t][i]] = i;

@@ -25,6 +25,11 @@ public final class NgramSpec implements Serializable {
   public final double exponentMin;
   /** Each table ranks the tokens by its own random permutation instead of by id. */
   public final boolean permutedTables;
+  /**
+   * With permuted tables, the share of tables that permute (the others rank by id): between shared
+   * (0) and fully permuted (1) rankings, so small vocabularies can be given a chosen context gain.
+   */
+  public final double permutedShare;
   /** Context orders (number of previous tokens of the sentence) and their weights. */
   public final int[] orders;
   public final double[] orderWeights;
@@ -92,6 +97,13 @@ public final class NgramSpec implements Serializable {
       case "shared" -> permutedTables = false;
       case "permuted" -> permutedTables = true;
       default -> throw t.error("ranking", "expected shared or permuted, got '" + ranking + "'");
+    }
+    permutedShare = t.number("permuted_share", permutedTables ? 1 : 0);
+    if (!permutedTables && t.has("permuted_share")) {
+      throw t.error("permuted_share", "applies to ranking: permuted only");
+    }
+    if (permutedTables && !(permutedShare > 0 && permutedShare <= 1)) {
+      throw t.error("permuted_share", "must be in (0, 1], got " + permutedShare);
     }
     t.finish();
 

@@ -68,6 +68,8 @@ class BadConfigTest {
       "kind: ngram | kind: pcfg | kind | expected 'ngram'",
       // Fixed mode reads only 'order': the variable-mode keys left behind are typos now.
       "mode: variable | mode: fixed\\n  order: 3 | context.orders | unknown key",
+      "ranking: shared | ranking: shared\\n  permuted_share: 0.5 | tables.permuted_share | ranking: permuted only",
+      "ranking: shared | ranking: permuted\\n  permuted_share: 0 | tables.permuted_share | must be in (0, 1]",
   })
   void badConfigNamesFileAndKey(String from, String to, String key, String problem) {
     String yaml = edit(from.strip(), to.strip().replace("\\n", "\n"));
