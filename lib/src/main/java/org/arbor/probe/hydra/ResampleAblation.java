@@ -13,7 +13,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.arbor.model.CausalLm;
 import org.arbor.model.Hooks;
@@ -74,70 +76,86 @@ final class ResampleAblation {
     int p0 = t - n;
     int layers = model.layers();
     int h = model.heads();
+    NDIndex measured = new NDIndex(":, {}:", p0);
+    List<String> points = new ArrayList<>();
+    for (int l = 0; l < layers; l++) {
+      points.add(attn(l));
+      if (unit == HydraProbe.Unit.BLOCK) {
+        points.add(mlp(l));
+      }
+      if (heads) {
+        points.add(headResult(l));
+      }
+    }
     try (NDManager m = parent.newSubManager()) {
-      Hooks sourceHooks = base();
-      for (int l = 0; l < layers; l++) {
-        sourceHooks.read(attn(l));
-        if (unit == HydraProbe.Unit.BLOCK) {
-          sourceHooks.read(mlp(l));
+      // Each pass runs in its own manager; only the values kept move to m, the rest of the pass's
+      // activations are freed at once (they dominate memory on large models).
+      Map<String, NDArray> source = new HashMap<>();
+      try (NDManager f = m.newSubManager()) {
+        Hooks hooks = base();
+        points.forEach(hooks::read);
+        model.forward(tokens(f, sources), hooks);
+        for (String point : points) {
+          source.put(point, in(m, hooks.get(point)));
         }
       }
-      model.forward(tokens(m, sources), sourceHooks);
-      Hooks cleanHooks = base().read("final_norm.scale");
-      for (int l = 0; l < layers; l++) {
-        cleanHooks.read(attn(l));
-        if (unit == HydraProbe.Unit.BLOCK) {
-          cleanHooks.read(mlp(l));
-        }
-      }
-      NDArray window = model.forward(tokens(m, prompts), cleanHooks).get(new NDIndex(":, {}:", p0));
+      Map<String, NDArray> cleanAt = new HashMap<>(); // clean values at the measured positions
       long[] target = new long[b * n];
-      if (next == null) {
-        long[] top = window.argMax(-1).toLongArray();
-        System.arraycopy(top, 0, target, 0, target.length);
-      } else {
-        for (int i = 0; i < b; i++) {
-          for (int p = 0; p < n; p++) {
-            target[i * n + p] = next[i][p0 + p];
+      NDArray targets;
+      float[] clean;
+      NDArray scale;
+      try (NDManager f = m.newSubManager()) {
+        Hooks hooks = base().read("final_norm.scale");
+        points.forEach(hooks::read);
+        NDArray window = model.forward(tokens(f, prompts), hooks).get(measured);
+        if (next == null) {
+          long[] top = window.argMax(-1).toLongArray();
+          System.arraycopy(top, 0, target, 0, target.length);
+        } else {
+          for (int i = 0; i < b; i++) {
+            for (int p = 0; p < n; p++) {
+              target[i * n + p] = next[i][p0 + p];
+            }
           }
         }
+        targets = m.create(target, new Shape(b, n, 1));
+        clean = window.gather(targets, -1).toFloatArray();
+        for (String point : points) {
+          cleanAt.put(point, in(m, hooks.get(point).get(measured)));
+        }
+        scale = in(m, hooks.get("final_norm.scale").get(measured));
       }
-      NDArray index = m.create(target, new Shape(b, n, 1));
-      float[] clean = window.gather(index, -1).toFloatArray();
-      NDArray scale = cleanHooks.get("final_norm.scale").get(new NDIndex(":, {}:", p0));
       float[] rows = HydraArrays.unembeddingRows(model, target);
 
       for (int l = 0; l < layers; l++) {
-        NDArray srcAttn = sourceHooks.get(attn(l));
-        NDArray srcMlp = sourceHooks.get(mlp(l));
-        NDArray cleanAttn = cleanHooks.get(attn(l));
-        NDArray cleanMlp = cleanHooks.get(mlp(l));
+        NDArray srcAttn = source.get(attn(l));
+        NDArray srcMlp = source.get(mlp(l));
         try (NDManager f = m.newSubManager()) {
-          NDArray diff = in(f, cleanAttn.get(new NDIndex(":, {}:", p0))).sub(in(f, srcAttn.get(new NDIndex(":, {}:", p0))));
+          NDArray diff = in(f, cleanAt.get(attn(l)).sub(in(f, srcAttn.get(measured))));
           if (unit == HydraProbe.Unit.BLOCK) {
-            diff = diff.add(in(f, cleanMlp.get(new NDIndex(":, {}:", p0)))).sub(in(f, srcMlp.get(new NDIndex(":, {}:", p0))));
+            diff = diff.add(in(f, cleanAt.get(mlp(l)).sub(in(f, srcMlp.get(measured)))));
           }
           direct[l][0] += readOut(diff, scale, rows);
           Hooks ablate = base().write(attn(l), v -> srcAttn);
           if (unit == HydraProbe.Unit.BLOCK) {
             ablate.write(mlp(l), v -> srcMlp);
           }
-          total[l][0] += sumDifference(clean, targetLogits(f, prompts, ablate, index, p0));
+          total[l][0] += sumDifference(clean, targetLogits(f, prompts, ablate, targets, p0));
         }
         if (!heads) {
           continue;
         }
-        NDArray srcHeads = sourceHooks.get(headResult(l));
-        NDArray cleanHeads = cleanHooks.get(headResult(l));
+        NDArray srcHeads = source.get(headResult(l));
+        NDArray cleanHeads = cleanAt.get(headResult(l));
         for (int k = 0; k < h; k++) {
           int head = k;
           try (NDManager f = m.newSubManager()) {
-            NDIndex mine = new NDIndex(":, {}:, {}", p0, head);
-            NDArray diff = in(f, cleanHeads.get(mine)).sub(in(f, srcHeads.get(mine)));
+            NDArray diff = in(f, cleanHeads.get(new NDIndex(":, :, {}", head)))
+                .sub(in(f, srcHeads.get(new NDIndex(":, {}:, {}", p0, head))));
             direct[l][1 + head] += readOut(diff, scale, rows);
             Function<NDArray, NDArray> swap = v -> replaceHead(f, v, in(f, srcHeads.get(new NDIndex(":, :, {}:{}", head, head + 1))), head);
             Hooks ablate = base().write(headResult(l), swap);
-            total[l][1 + head] += sumDifference(clean, targetLogits(f, prompts, ablate, index, p0));
+            total[l][1 + head] += sumDifference(clean, targetLogits(f, prompts, ablate, targets, p0));
           }
         }
       }

@@ -48,14 +48,16 @@ final class ZeroAblationLens {
     }
     float[] rows = HydraArrays.unembeddingRows(model, last);
     try (NDManager m = parent.newSubManager()) {
-      Hooks clean = new Hooks();
-      for (int l = 0; l < layers; l++) {
-        clean.read(residPost(l));
-      }
-      model.forward(tokens(m, prompts), clean);
       double[][] cleanLens = new double[layers][];
-      for (int l = 0; l < layers; l++) {
-        cleanLens[l] = lens(m, clean.get(residPost(l)), t, rows);
+      try (NDManager f = m.newSubManager()) {
+        Hooks clean = new Hooks();
+        for (int l = 0; l < layers; l++) {
+          clean.read(residPost(l));
+        }
+        model.forward(tokens(f, prompts), clean);
+        for (int l = 0; l < layers; l++) {
+          cleanLens[l] = lens(f, clean.get(residPost(l)), t, rows);
+        }
       }
       for (int zeroed = 0; zeroed + KS[0] < layers; zeroed++) {
         try (NDManager f = m.newSubManager()) {
