@@ -121,7 +121,8 @@ final class ResampleAblation {
         targets = m.create(target, new Shape(b, n, 1));
         clean = window.gather(targets, -1).toFloatArray();
         for (String point : points) {
-          cleanAt.put(point, in(m, hooks.get(point).get(measured)));
+          // A copy, not a view: a view would keep the whole [B, T, ...] value alive.
+          cleanAt.put(point, in(m, hooks.get(point).get(measured).duplicate()));
         }
         scale = in(m, hooks.get("final_norm.scale").get(measured));
       }
