@@ -138,7 +138,7 @@ class FunctionVectorProbeTest {
       int n = 10;
       long seed = 42;
       IclTask task = new RecallTask(2);
-      FunctionVectorProbe.TaskMeasurement m = probe(n, 3, 1, 4).measure(model, manager, task, RANGE, seed);
+      FunctionVectorProbe.TaskMeasurement m = probe(n, 3, 2, 4).measure(model, manager, task, RANGE, seed);
       Prompts prompts = new Prompts(task, RANGE, seed, 3);
       String head = FunctionVectorProbe.headResult(0);
       String post = FunctionVectorProbe.residPost(0);
@@ -162,10 +162,10 @@ class FunctionVectorProbeTest {
       assertTrue(Math.abs(cie0) > 1e-4, "the example is not degenerate: " + cie0);
       assertEquals(0.0, m.cie()[0][1], 0.0, "a head with zero o_proj columns has no effect at all");
 
-      // top_k = 1: the function vector is the mean output of the head with the larger CIE.
-      int top = m.cie()[0][0] > 0 ? 0 : 1;
-      assertArrayEquals(new int[][] {{0, top}}, m.functionVectorHeads());
-      double[] fv = top == 0 ? mean0 : new double[d];
+      // top_k = 2: both heads, ranked by CIE (head 1's is exactly 0); the vector is head 0's mean.
+      int[][] ranked = m.cie()[0][0] > 0 ? new int[][] {{0, 0}, {0, 1}} : new int[][] {{0, 1}, {0, 0}};
+      assertArrayEquals(ranked, m.functionVectorHeads());
+      double[] fv = mean0;
       for (int k = 0; k < d; k++) {
         assertEquals(fv[k], m.functionVector()[k], 1e-6);
       }
@@ -189,6 +189,7 @@ class FunctionVectorProbeTest {
         patchGain += (probability(model, patched, p.answer()) - base) / n;
       }
       assertEquals(gain, m.fvGain()[0], 2e-6);
+      assertTrue(Math.abs(gain) > 1e-4, "the example is not degenerate: " + gain);
       assertEquals(accuracy, m.fvAccuracy()[0], 1e-12);
       assertEquals(zeroShot, m.zeroShotAccuracy(), 1e-12);
       assertEquals(patchGain, m.paperPatchGain()[0], 2e-6);
