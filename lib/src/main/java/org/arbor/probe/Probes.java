@@ -10,6 +10,7 @@ public final class Probes {
   private static final Map<String, Function<ConfigNode, Probe>> FACTORIES = new java.util.concurrent.ConcurrentHashMap<>();
 
   static {
+    register(org.arbor.probe.fv.FunctionVectorProbe.NAME, org.arbor.probe.fv.FunctionVectorProbe::new);
     register(org.arbor.probe.hydra.HydraProbe.NAME, org.arbor.probe.hydra.HydraProbe::new);
   }
 
