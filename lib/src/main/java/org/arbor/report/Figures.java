@@ -266,7 +266,13 @@ public final class Figures {
       boolean log = TokenAxis.isLogSpaced(xs.stream().mapToLong(Long::longValue).toArray());
       XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(kindLabel(kind))
           .xAxisTitle(log ? "tokens seen (log scale)" : "tokens seen").yAxisTitle(yTitle).build();
-      chart.getStyler().setXAxisLogarithmic(log).setxAxisTickLabelsFormattingFunction(TokenAxis::label);
+      // XChart's tick formatter switches to linear ticks, so a log axis keeps its own decade labels.
+      chart.getStyler().setXAxisLogarithmic(log);
+      if (log) {
+        chart.getStyler().setXAxisDecimalPattern("0.#E0");
+      } else {
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(TokenAxis::label);
+      }
       chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setChartBackgroundColor(Color.WHITE);
       chart.getStyler().setAntiAlias(true);
       for (int i = 0; i < names.size(); i++) {

@@ -42,7 +42,7 @@ public final class ReportWriter {
         throw new FileAlreadyExistsException(target + ": a report exists already (replace it with --overwrite)");
       }
       if (!isReport(target)) {
-        throw new IOException(target + ": exists and is not an Arbor report (no index.html written by arbor); "
+        throw new FileAlreadyExistsException(target + ": exists and is not an Arbor report (no index.html written by arbor); "
             + "not replacing it");
       }
     }
