@@ -23,7 +23,7 @@ import org.arbor.model.ModelConfig;
  * at least 0.4998 above every other offset in 0..15. Token matching uses the slow pairs 5..15
  * (theta <= 0.0015: rotations under 0.03 rad over 16 positions), so it barely depends on position.
  */
-final class PlantedModels {
+public final class PlantedModels {
   static final int R = 16;
   static final int D = 64;
   static final int DH = 32;
@@ -42,7 +42,7 @@ final class PlantedModels {
   }
 
   /** All weights 0, norm weights 1, for any sizes (set the rest with {@link #set}). */
-  PlantedModels(ModelConfig config) {
+  public PlantedModels(ModelConfig config) {
     this.config = config;
     for (int l = 0; l < config.layers(); l++) {
       fill("model.layers." + l + ".input_layernorm.weight", 1);
@@ -134,7 +134,7 @@ final class PlantedModels {
     return this;
   }
 
-  void set(String name, int row, int col, double v) {
+  public void set(String name, int row, int col, double v) {
     Shape s = LlamaModel.shapes(config).get(name);
     float[] w = weights.computeIfAbsent(name, k -> new float[(int) s.size()]);
     w[(int) (row * s.get(1) + col)] = (float) v;
@@ -146,7 +146,7 @@ final class PlantedModels {
     java.util.Arrays.fill(w, v);
   }
 
-  LlamaModel build(NDManager manager) {
+  public LlamaModel build(NDManager manager) {
     try (NDManager m = manager.newSubManager()) {
       Map<String, NDArray> tensors = new HashMap<>();
       for (Map.Entry<String, Shape> e : LlamaModel.shapes(config).entrySet()) {
