@@ -133,12 +133,17 @@ class InductionProbeTest {
   }
 
   @Test
-  void sameSeedSameRowsOtherSeedOtherRows() {
+  void sameSeedSameRowsOtherSeedOtherRowsNoLeaks() {
     ModelConfig c = new ModelConfig(300, 16, 2, 2, 24, 64, 10000, 1e-6, 0.5);
     List<int[]> windows = List.of(new int[] {5, 7, 9, 11, 5, 7, 9, 11, 5, 7}, new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
     try (LlamaModel model = LlamaModel.initialise(c, manager, 3)) {
       InductionProbe probe = new InductionProbe(new InductionProbe.Settings(16, 5, -1, -1, true, 4, 2, 0.2, 0.2, 0, 3));
+      int modelArrays = model.manager().getManagedArrays().size();
+      int runArrays = manager.getManagedArrays().size();
       List<ProbeResult> a = probe.run(new ProbeContext(model, null, windows, 42, manager));
+      // Nothing of the run stays behind in the model's manager or the context's.
+      assertEquals(modelArrays, model.manager().getManagedArrays().size());
+      assertEquals(runArrays, manager.getManagedArrays().size());
       List<ProbeResult> b = probe.run(new ProbeContext(model, null, windows, 42, manager));
       List<ProbeResult> other = probe.run(new ProbeContext(model, null, windows, 43, manager));
       assertEquals(a, b);

@@ -136,11 +136,15 @@ class StructureProbeTest {
   }
 
   @Test
-  void sameSeedSameRows() {
+  void sameSeedSameRowsNoLeaks() {
     GrammarSpec g = SentenceRecognizerTest.tiny();
     try (LlamaModel model = LlamaModel.initialise(new ModelConfig(V, 8, 1, 2, 8, 64, 10000, 1e-6, 1.0), manager, 4)) {
       StructureProbe p = new StructureProbe(settings(false));
+      int modelArrays = model.manager().getManagedArrays().size();
+      int runArrays = manager.getManagedArrays().size();
       List<ProbeResult> a = p.run(new ProbeContext(model, corpus(g), null, 8, manager));
+      assertEquals(modelArrays, model.manager().getManagedArrays().size()); // nothing leaked
+      assertEquals(runArrays, manager.getManagedArrays().size());
       List<ProbeResult> b = p.run(new ProbeContext(model, corpus(g), null, 8, manager));
       assertEquals(a, b);
       double f = value(a, "grammatical_fraction");
