@@ -20,10 +20,12 @@ import org.arbor.probe.ProbeContext;
  * given tokens 0..j-1: early = j in 1..c, late = j in T-c..T-1. Negative means the model predicts
  * better with more context.
  *
- * <p>Windows: with a corpus, the first {@code count} windows of its test split in stream order,
- * cut as in training (flat, contiguous windows of T tokens: {@link WindowStream}, no shuffling);
- * otherwise the context's natural-text windows (OLMo: Paloma), each truncated to T, where T is
- * capped by the shortest of them.
+ * <p>Windows: with a corpus directory, the first {@code count} windows of its test split in stream
+ * order, cut as in training (flat, contiguous windows of T tokens: {@link WindowStream}, no
+ * shuffling; a split whose shards are all shorter than T is an error); otherwise the context's
+ * natural-text windows (OLMo: Paloma), each truncated to T, where T is capped by the shortest of
+ * them. T is the {@code context} setting, by default the model's max positions. A batch holds
+ * batch_size x T x V logits.
  */
 final class InContextLoss {
   /** The losses of the score; {@code windows} is how many were read. */

@@ -178,6 +178,23 @@ class StructureProbeTest {
   }
 
   @Test
+  void paperConfigGrammarWithSharedTokensAndParagraphBoundaries() {
+    GrammarSpec g = GrammarSpec.load(Oracle.root().resolve("conf/grammars/paper-config.yaml"));
+    int vocab = g.vocabulary.size();
+    // All weights 0: every logit is 0, the next token uniform over the vocabulary.
+    try (LlamaModel model = new PlantedModels(new ModelConfig(vocab, 8, 1, 2, 4, 64, 10000, 1e-6, 0.02)).build(manager)) {
+      List<ProbeResult> rows = new StructureProbe(new StructureProbe.Settings(null, 8, 3, 3, 8, false, 8, "S", "V", "O",
+          "C")).run(new ProbeContext(model, new ProbeCorpus(null, new PcfgProcess(g), 2, 3), null, 1, manager));
+      // Each content class holds 300 ids of its own and the 70 shared ones.
+      assertEquals(370.0 / vocab, value(rows, "verb_after_s"), 1e-6);
+      assertEquals(370.0 / vocab, value(rows, "object_after_sv"), 1e-6);
+      assertEquals(370.0 / vocab, value(rows, "subject_after_svoc"), 1e-6);
+      double f = value(rows, "grammatical_fraction");
+      assertTrue(f >= 0 && f <= 1);
+    }
+  }
+
+  @Test
   void settingsErrors() {
     ConfigException typo = assertThrows(ConfigException.class, () -> new StructureProbe(yaml("promts: 3\n")));
     assertTrue(typo.getMessage().contains("promts"), typo.getMessage());
