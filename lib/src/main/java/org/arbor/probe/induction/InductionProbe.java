@@ -1,6 +1,5 @@
 package org.arbor.probe.induction;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -78,12 +77,12 @@ public final class InductionProbe implements Probe {
   /** From YAML settings (keys above); unknown keys are errors. */
   public InductionProbe(ConfigNode n) {
     Settings d = Settings.defaults();
-    int n64 = n.count("sequence_length", d.sequenceLength());
-    if (n64 < 2) {
-      throw n.error("sequence_length", "must be at least 2, got " + n64);
+    int length = n.count("sequence_length", d.sequenceLength());
+    if (length < 2) {
+      throw n.error("sequence_length", "must be at least 2, got " + length);
     }
-    int kMax = n.count("k_max", Math.min(d.kMax(), n64 - 1));
-    if (kMax < 1 || kMax >= n64) {
+    int kMax = n.count("k_max", Math.min(d.kMax(), length - 1));
+    if (kMax < 1 || kMax >= length) {
       throw n.error("k_max", "must lie in [1, sequence_length - 1], got " + kMax);
     }
     if (n.has("token_min") != n.has("token_max")) {
@@ -96,7 +95,7 @@ public final class InductionProbe implements Probe {
     }
     double early = fraction(n, "early_fraction", d.earlyFraction());
     double late = fraction(n, "late_fraction", d.lateFraction());
-    this.settings = new Settings(n64, positive(n, "samples", d.samples()), lo, hi,
+    this.settings = new Settings(length, positive(n, "samples", d.samples()), lo, hi,
         n.bool("with_replacement", d.withReplacement()), kMax, positive(n, "icl_windows", d.iclWindows()), early, late,
         n.count("context", d.context()), positive(n, "batch_size", d.batchSize()));
     n.finish();
