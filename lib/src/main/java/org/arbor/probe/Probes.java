@@ -12,6 +12,8 @@ public final class Probes {
   static {
     register(org.arbor.probe.fv.FunctionVectorProbe.NAME, org.arbor.probe.fv.FunctionVectorProbe::new);
     register(org.arbor.probe.hydra.HydraProbe.NAME, org.arbor.probe.hydra.HydraProbe::new);
+    register("induction", org.arbor.probe.induction.InductionProbe::new);
+    register("structure", org.arbor.probe.structure.StructureProbe::new);
   }
 
   private Probes() {}
