@@ -32,6 +32,20 @@ public final class SweepSpec implements Serializable {
   /** Probe groups: each group is one task per checkpoint. */
   public final List<List<String>> groups;
 
+  private SweepSpec(SweepSpec base, List<RunSource> runs) {
+    this.file = base.file;
+    this.name = base.name;
+    this.seed = base.seed;
+    this.runs = List.copyOf(runs);
+    this.probes = base.probes;
+    this.groups = base.groups;
+  }
+
+  /** The same probes over other runs (the quickstart points its sweep at the runs it trained). */
+  public SweepSpec withRuns(List<RunSource> runs) {
+    return new SweepSpec(this, runs);
+  }
+
   public SweepSpec(ConfigNode root, Path dir) {
     this.file = root.file();
     this.name = root.string("name");
