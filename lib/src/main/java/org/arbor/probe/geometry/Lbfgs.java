@@ -19,7 +19,7 @@ final class Lbfgs {
 
   /**
    * Minimises f from x0 until the largest gradient component is at most {@code tolerance}, the value
-   * stops decreasing (relative change below 1e-12), or {@code maxIterations} steps are taken.
+   * stops decreasing (relative change below 1e-14), or {@code maxIterations} steps are taken.
    */
   static Result minimize(Objective f, double[] x0, int memory, int maxIterations, double tolerance) {
     int n = x0.length;
@@ -94,7 +94,7 @@ final class Lbfgs {
       System.arraycopy(xNew, 0, x, 0, n);
       System.arraycopy(gNew, 0, g, 0, n);
       fx = fNew;
-      if (previous - fx <= 1e-12 * Math.max(1, Math.abs(fx))) {
+      if (previous - fx <= 1e-14 * Math.max(1, Math.abs(fx))) {
         return new Result(x, fx, iter + 1, maxAbs(g) <= tolerance);
       }
     }
