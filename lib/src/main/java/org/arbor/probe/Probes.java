@@ -14,6 +14,7 @@ public final class Probes {
     register(org.arbor.probe.hydra.HydraProbe.NAME, org.arbor.probe.hydra.HydraProbe::new);
     register("induction", org.arbor.probe.induction.InductionProbe::new);
     register("structure", org.arbor.probe.structure.StructureProbe::new);
+    register("geometry", org.arbor.probe.geometry.GeometryProbe::new);
   }
 
   private Probes() {}

@@ -31,7 +31,9 @@
  * structure    verb_after_s, object_after_sv, subject_after_svoc   -1 -1   next-token category mass
  * structure    grammatical_fraction              -1     -1   share of sampled continuations the grammar parses
  * geometry     probe_accuracy:target=T           L      -1   held-out accuracy of a linear probe from the residual after layer L (embeddings: key suffix ",point=embed", layer -1)
- * geometry     probe_r2:target=T                 L      -1   held-out R^2 for numeric targets (rank)
+ * geometry     probe_accuracy:target=T,point=baseline   -1 -1   the majority training class's accuracy on the test tokens (chance level)
+ * geometry     probe_r2:target=T                 L      -1   held-out R^2 for numeric targets (rank); point=baseline: R^2 of the training mean
+ *              targets: category, position, sentence, clause, paragraph, section, rank_bucket (classification), rank (regression)
  * geometry     cosine_within:level=V, cosine_across:level=V   L  -1   mean cosine similarity of hidden states within / across the same sentence, paragraph, section, document
  * </pre>
  *
