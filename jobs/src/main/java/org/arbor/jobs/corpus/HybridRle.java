@@ -1,5 +1,7 @@
 package org.arbor.jobs.corpus;
 
+import java.util.Arrays;
+
 /**
  * Parquet's RLE / bit-packing hybrid encoding (used for repetition and definition levels and for
  * dictionary indices): a sequence of runs, each a ULEB128 header followed by either one repeated
@@ -24,51 +26,43 @@ final class HybridRle {
   }
 
   /**
-   * values[from, from + n) minus base, bit-packed as one run; the last group is padded with zeros,
-   * which readers ignore because the page header states the value count.
+   * values[from, from + n) minus base, bit-packed as one run (width at most 16); the last group is
+   * padded with zeros, which readers ignore because the page header states the value count.
    */
   static void packed(ByteSink out, int[] values, int from, int n, int base, int width) {
+    if (width > 16) {
+      throw new IllegalArgumentException("bit width " + width + " > 16");
+    }
     int groups = (n + 7) >>> 3;
     out.putVarint(((long) groups << 1) | 1);
     int bytes = groups * width;
     out.reserve(bytes + 8);
     byte[] a = out.array();
-    int at = out.size();
+    int start = out.size();
+    int at = start;
     long acc = 0;
     int bits = 0;
     int end = from + n;
     for (int i = from; i < end; i++) {
       acc |= (long) (values[i] - base) << bits;
       bits += width;
-      while (bits >= 8) {
-        a[at++] = (byte) acc;
-        acc >>>= 8;
-        bits -= 8;
+      if (bits >= 32) {
+        a[at] = (byte) acc;
+        a[at + 1] = (byte) (acc >>> 8);
+        a[at + 2] = (byte) (acc >>> 16);
+        a[at + 3] = (byte) (acc >>> 24);
+        at += 4;
+        acc >>>= 32;
+        bits -= 32;
       }
     }
-    if (bits > 0) {
+    while (bits > 0) {
       a[at++] = (byte) acc;
+      acc >>>= 8;
+      bits -= 8;
     }
-    int written = at - out.size();
-    for (int i = written; i < bytes; i++) { // zero padding of the last group
-      a[out.size() + i] = 0;
-    }
+    Arrays.fill(a, at, start + bytes, (byte) 0); // zero padding of the last group
     out.advance(bytes);
-  }
-
-  /** Runs of equal values in values[from, from + n). */
-  static int runs(int[] values, int from, int n) {
-    if (n == 0) {
-      return 0;
-    }
-    int runs = 1;
-    int end = from + n;
-    for (int i = from + 1; i < end; i++) {
-      if (values[i] != values[i - 1]) {
-        runs++;
-      }
-    }
-    return runs;
   }
 
   /** values[from, from + n) minus base as runs (for columns that are constant over long stretches). */
