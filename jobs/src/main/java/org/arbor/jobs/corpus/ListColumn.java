@@ -105,13 +105,9 @@ final class ListColumn {
     runs = 0;
   }
 
-  /**
-   * An encoded, uncompressed column chunk: an optional dictionary page and one data page.
-   * compressible is false for bit-packed indices, which are close to their entropy already (ZSTD
-   * saves about a tenth of them at several nanoseconds per value).
-   */
+  /** An encoded, uncompressed column chunk: an optional dictionary page and one data page. */
   record Chunk(byte[] dictionary, int dictionarySize, byte[] page, int entries, Encoding encoding,
-      Statistics<?> statistics, boolean compressible) {}
+      Statistics<?> statistics) {}
 
   /** Encodes the buffered rows; sink is scratch space reused between calls. */
   Chunk encode(ByteSink sink) {
@@ -120,7 +116,7 @@ final class ListColumn {
     IntStatistics stats = (IntStatistics) Statistics.createStats(type);
     stats.incrementNumNulls(empty);
     if (size == 0) {
-      return new Chunk(null, 0, Arrays.copyOf(sink.array(), sink.size()), entries, Encoding.PLAIN, stats, true);
+      return new Chunk(null, 0, Arrays.copyOf(sink.array(), sink.size()), entries, Encoding.PLAIN, stats);
     }
     stats.updateStats(min);
     stats.updateStats(max);
@@ -129,14 +125,13 @@ final class ListColumn {
       for (int i = 0; i < size; i++) {
         sink.putInt(values[i]);
       }
-      return new Chunk(null, 0, Arrays.copyOf(sink.array(), sink.size()), entries, Encoding.PLAIN, stats, true);
+      return new Chunk(null, 0, Arrays.copyOf(sink.array(), sink.size()), entries, Encoding.PLAIN, stats);
     }
     int width = HybridRle.width(range);
     sink.put(width);
     long runBytes = (long) runs * (2 + ((width + 7) >>> 3));
     long packedBytes = ((size + 7L) >>> 3) * width;
-    boolean packed = runBytes >= packedBytes;
-    if (packed) {
+    if (runBytes >= packedBytes) {
       HybridRle.packed(sink, values, 0, size, min, width);
     } else {
       HybridRle.runLengths(sink, values, 0, size, min, width);
@@ -148,7 +143,7 @@ final class ListColumn {
       sink.putInt(min + i);
     }
     byte[] dictionary = Arrays.copyOf(sink.array(), sink.size());
-    return new Chunk(dictionary, dictionarySize, page, entries, Encoding.PLAIN_DICTIONARY, stats, !packed);
+    return new Chunk(dictionary, dictionarySize, page, entries, Encoding.PLAIN_DICTIONARY, stats);
   }
 
   /**
