@@ -1,23 +1,22 @@
 package org.arbor.jobs.corpus;
 
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
 import org.arbor.corpus.CorpusSpec;
 import org.arbor.corpus.Manifest;
 import org.arbor.corpus.TokenizerJson;
-import scala.Tuple2;
 
 /**
- * Generates a corpus with Spark: per split, documents are sampled in parallel from ranges of base
- * document ids; shuffled placement then sorts them by their keyed order with a range-partitioned,
- * spilling shuffle (bounded memory per task, nothing but per-shard counts reaches the driver). Each
- * task writes its shard directly ({@link ShardWriter}); output is written under a temporary
- * directory and committed by rename, manifest last.
+ * Generates a corpus with Spark. Per split, ranges of base document ids are turned into (order
+ * key, document id) pairs in parallel ({@link DocumentKeys}); shuffled placement moves only these
+ * pairs to the task of the shard whose key range holds them, adjacent placement needs no shuffle.
+ * Each shard's task puts its documents in stream order, samples them and writes its shard
+ * ({@link ShardTask}, {@link ShardWriter}); nothing but per-shard counts reaches the driver.
+ * Output is written under a temporary directory and committed by rename, manifest last.
  */
 public final class CorpusWriter {
   public static final String[] SPLITS = {"train", "test"};
@@ -36,7 +35,7 @@ public final class CorpusWriter {
     this.partitions = spark.sparkContext().defaultParallelism();
   }
 
-  /** Parallelism of sampling (the output's shard count comes from the corpus config). */
+  /** Parallelism of the key stage (the output's shard count, which sets the sampling parallelism, comes from the corpus config). */
   public CorpusWriter partitions(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("--partitions must be at least 1, got " + n);
@@ -45,7 +44,7 @@ public final class CorpusWriter {
     return this;
   }
 
-  /** Test hook: the first attempt of this sampling partition fails after a few rows. */
+  /** Test hook: the first attempt of this shard's task fails after a few rows. */
   public CorpusWriter failFirstAttemptOfPartition(int p) {
     failFirstAttemptOfPartition = p;
     return this;
@@ -77,25 +76,29 @@ public final class CorpusWriter {
     long first = spec.firstBaseDocument(split);
     long n = spec.baseDocuments(split);
     int shards = spec.shards(split);
-    String path = dir.path(split);
     SerializableConfiguration conf = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
     boolean adjacent = spec.placement == CorpusSpec.Placement.ADJACENT;
     // Adjacent placement keeps base ids in order: each contiguous id range is one shard already.
     int slices = (int) Math.max(1, Math.min(Math.max(n, 1), adjacent ? shards : partitions));
-    JavaRDD<Long> bases = spark.range(first, first + n, 1, slices).as(Encoders.LONG()).javaRDD();
-    JavaRDD<CorpusRow> rows = bases.mapPartitions(new DocumentGenerator(spec, split, failFirstAttemptOfPartition, failAttempts));
-    if (!adjacent && n > 0) {
-      rows = rows.mapToPair(r -> new Tuple2<>(r.getOrderKey(), r))
-          .repartitionAndSortWithinPartitions(new KeyRangePartitioner(shards))
+    List<long[]> ranges = new ArrayList<>();
+    for (int i = 0; i < slices; i++) {
+      ranges.add(new long[] {first + n * i / slices, first + n * (i + 1) / slices});
+    }
+    JavaRDD<long[]> baseRanges = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(ranges, slices);
+    JavaRDD<long[]> batches;
+    if (adjacent) {
+      CorpusSpec s = spec;
+      batches = baseRanges.map(r -> ShardTask.adjacentBatch(s, r));
+    } else {
+      // Keys-only shuffle: (order key, document id) pairs move, the shard's task samples the documents.
+      batches = baseRanges.flatMapToPair(new DocumentKeys(spec, shards))
+          .partitionBy(new ShardPartitioner(shards))
           .values();
     }
     // Each task writes its partition as shard part-<partition>.parquet (empty ones too, so the
-    // shard count is fixed); a retried task rewrites the same file with the same bytes.
-    List<long[]> counts = rows.mapPartitionsWithIndex((Integer index, Iterator<CorpusRow> it) -> {
-      Path file = new Path(path, String.format("part-%05d.parquet", index));
-      long[] c = ShardWriter.write(conf.value(), file, it, (long) FIXED_POINT);
-      return List.of(c).iterator();
-    }, false).collect();
+    // shard count is fixed).
+    List<long[]> counts = batches.mapPartitionsWithIndex(new ShardTask(spec, split, dir.path(split), conf,
+        (long) FIXED_POINT, failFirstAttemptOfPartition, failAttempts), false).collect();
     long docs = 0;
     long tokens = 0;
     long logProb = 0;

@@ -1,14 +1,13 @@
 package org.arbor.jobs.corpus;
 
 import org.apache.spark.Partitioner;
-import org.arbor.corpus.CorpusLayout;
 
-/** Partition p holds the p-th of equal ranges of 64-bit order keys: shards in stream order. */
-final class KeyRangePartitioner extends Partitioner {
+/** Partition p is shard p: the key of a key batch is the shard it belongs to. */
+final class ShardPartitioner extends Partitioner {
   private static final long serialVersionUID = 1L;
   private final int shards;
 
-  KeyRangePartitioner(int shards) {
+  ShardPartitioner(int shards) {
     this.shards = shards;
   }
 
@@ -19,12 +18,12 @@ final class KeyRangePartitioner extends Partitioner {
 
   @Override
   public int getPartition(Object key) {
-    return CorpusLayout.shardOfKey((Long) key, shards);
+    return (Integer) key;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KeyRangePartitioner k && k.shards == shards;
+    return o instanceof ShardPartitioner k && k.shards == shards;
   }
 
   @Override

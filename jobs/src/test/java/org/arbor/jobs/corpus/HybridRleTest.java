@@ -1,0 +1,85 @@
+package org.arbor.jobs.corpus;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The RLE / bit-packing hybrid against hand-worked bytes (the Parquet encoding spec's examples). */
+class HybridRleTest {
+  private static byte[] bytes(ByteSink s) {
+    return Arrays.copyOf(s.array(), s.size());
+  }
+
+  private static byte[] b(int... v) {
+    byte[] out = new byte[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = (byte) v[i];
+    }
+    return out;
+  }
+
+  @Test
+  void bitPacksTheSpecExample() {
+    // Values 0..7 at width 3: one group; header (1 << 1) | 1; bytes 10001000 11000110 11111010.
+    ByteSink s = new ByteSink();
+    HybridRle.packed(s, new int[] {0, 1, 2, 3, 4, 5, 6, 7}, 0, 8, 0, 3);
+    assertArrayEquals(b(0x03, 0x88, 0xC6, 0xFA), bytes(s));
+  }
+
+  @Test
+  void padsTheLastGroupAndSubtractsTheBase() {
+    // 11, 12, 13 minus base 10 at width 2: 1 | 2 << 2 | 3 << 4 = 0x39, then the group's second byte, zero.
+    ByteSink s = new ByteSink();
+    HybridRle.packed(s, new int[] {99, 11, 12, 13}, 1, 3, 10, 2);
+    assertArrayEquals(b(0x03, 0x39, 0x00), bytes(s));
+    // Nine values at width 16: two groups, 32 bytes, value i in bytes 2i, 2i + 1.
+    int[] v = {1, 2, 3, 4, 5, 6, 7, 8, 0xABCD};
+    s.clear();
+    HybridRle.packed(s, v, 0, v.length, 0, 16);
+    byte[] out = bytes(s);
+    assertEquals(1 + 32, out.length);
+    assertEquals(0x05, out[0]);
+    assertEquals((byte) 0xCD, out[1 + 16]);
+    assertEquals((byte) 0xAB, out[1 + 17]);
+    for (int i = 19; i < out.length; i++) {
+      assertEquals(0, out[i]);
+    }
+  }
+
+  @Test
+  void writesRunsWithVarintHeaders() {
+    ByteSink s = new ByteSink();
+    HybridRle.run(s, 3, 5, 3);          // header 3 << 1, value in one byte
+    HybridRle.run(s, 200, 1, 1);        // header 400 = ULEB128 0x90 0x03
+    HybridRle.run(s, 1, 0x1234, 9);     // a 9-bit value takes two bytes, little-endian
+    assertArrayEquals(b(0x06, 0x05, 0x90, 0x03, 0x01, 0x02, 0x34, 0x12), bytes(s));
+    s.clear();
+    HybridRle.runLengths(s, new int[] {-1, -1, 0, 0, 0, 2}, 0, 6, -1, 2);
+    assertArrayEquals(b(0x04, 0x00, 0x06, 0x01, 0x02, 0x03), bytes(s));
+  }
+
+  @Test
+  void levelRunsMergeWhileTheValueStays() {
+    ByteSink s = new ByteSink();
+    HybridRle.Levels l = new HybridRle.Levels(s, 1);
+    l.add(0, 1);
+    l.add(1, 3);
+    l.add(1, 0);
+    l.add(1, 2);
+    l.add(0, 1);
+    l.add(0, 1);
+    l.flush();
+    assertArrayEquals(b(0x02, 0x00, 0x0A, 0x01, 0x04, 0x00), bytes(s));
+  }
+
+  @Test
+  void widthCoversTheRange() {
+    assertEquals(1, HybridRle.width(0));
+    assertEquals(1, HybridRle.width(1));
+    assertEquals(2, HybridRle.width(3));
+    assertEquals(10, HybridRle.width(1000));
+    assertEquals(16, HybridRle.width(65535));
+  }
+}

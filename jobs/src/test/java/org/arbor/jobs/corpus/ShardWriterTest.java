@@ -1,0 +1,182 @@
+package org.arbor.jobs.corpus;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.arbor.corpus.Document;
+import org.arbor.corpus.ShardReader;
+import org.arbor.testing.Oracle;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ShardWriter's hand-encoded pages read back exactly by three independent decoders: parquet-mr
+ * (through parquet-avro), Arbor's ShardReader (tokens) and pyarrow (every column), over documents
+ * that exercise each encoding: bit-packed, runs, plain (a range wider than 2^16), negative values,
+ * empty lists, an empty document, and several row groups.
+ */
+class ShardWriterTest {
+  private static final Configuration CONF = new Configuration();
+  private static final String[] LISTS = {"tokens", "category", "rank", "section", "paragraph", "sentence", "clause",
+      "ngram_order"};
+
+  @TempDir
+  Path dir;
+
+  private static short[] shorts(Random r, int n, int lo, int hi, int runLength) {
+    short[] a = new short[n];
+    int v = lo;
+    for (int i = 0; i < n; i++) {
+      if (i % runLength == 0) {
+        v = lo + r.nextInt(hi - lo + 1);
+      }
+      a[i] = (short) v;
+    }
+    return a;
+  }
+
+  private static List<Document> documents() {
+    List<Document> docs = new ArrayList<>();
+    short[] none = new short[0];
+    // Token 70000 widens the range past 2^16: that row group's tokens are stored plain.
+    docs.add(new Document(new int[] {5, 70000, 3}, new short[] {0, 1, 2}, new int[] {1, 2, 0},
+        new short[] {0, 0, -1}, new short[] {0, 0, -1}, new short[] {0, 0, -1}, new short[] {0, 1, -1}, none, -1.5));
+    docs.add(new Document(new int[0], none, new int[0], none, none, none, none, none, 0.0));
+    Random r = new Random(11);
+    for (int d = 0; d < 60; d++) {
+      int n = 1 + r.nextInt(40);
+      int[] tokens = new int[n];
+      int[] rank = new int[n];
+      for (int i = 0; i < n; i++) {
+        tokens[i] = r.nextInt(1001);
+        rank[i] = r.nextInt(301);
+      }
+      boolean ngram = d % 3 == 0; // N-gram rows: no rank or hierarchy, orders instead
+      docs.add(new Document(tokens, shorts(r, n, 0, 4, 1), ngram ? new int[0] : rank,
+          ngram ? none : shorts(r, n, -1, 9, 50), ngram ? none : shorts(r, n, -1, 19, 12),
+          shorts(r, n, 0, 15, 6), ngram ? none : shorts(r, n, -1, 2, 3), ngram ? shorts(r, n, 0, 128, 1) : none,
+          -r.nextDouble() * 100));
+    }
+    return docs;
+  }
+
+  private static List<Integer> list(Document d, String column) {
+    List<Integer> out = new ArrayList<>();
+    switch (column) {
+      case "tokens" -> { for (int v : d.tokens()) out.add(v); }
+      case "rank" -> { for (int v : d.rank()) out.add(v); }
+      default -> {
+        short[] a = switch (column) {
+          case "category" -> d.category();
+          case "section" -> d.section();
+          case "paragraph" -> d.paragraph();
+          case "sentence" -> d.sentence();
+          case "clause" -> d.clause();
+          default -> d.order();
+        };
+        for (short v : a) out.add((int) v);
+      }
+    }
+    return out;
+  }
+
+  private org.apache.hadoop.fs.Path write(List<Document> docs) throws Exception {
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("part-00000.parquet").toUri());
+    ShardWriter w = new ShardWriter(CONF, file, "train", 1 << 20, 100);
+    for (int i = 0; i < docs.size(); i++) {
+      w.add(1000 + i, 500 + i / 2, i % 2, -5_000_000_000L + 7L * i, docs.get(i));
+    }
+    w.finish();
+    long[] c = w.counts();
+    assertEquals(docs.size(), c[0]);
+    assertEquals(docs.stream().mapToLong(Document::length).sum(), c[1]);
+    return file;
+  }
+
+  @Test
+  void parquetMrAndShardReaderReadBackEveryValue() throws Exception {
+    List<Document> docs = documents();
+    org.apache.hadoop.fs.Path file = write(docs);
+    try (ParquetFileReader f = ParquetFileReader.open(HadoopInputFile.fromPath(file, CONF))) {
+      assertTrue(f.getRowGroups().size() > 5, "several row groups: " + f.getRowGroups().size());
+      assertEquals(ShardWriter.SCHEMA, f.getFooter().getFileMetaData().getSchema());
+    }
+    try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
+        HadoopInputFile.fromPath(file, CONF)).withConf(CONF).build()) {
+      for (int i = 0; i < docs.size(); i++) {
+        GenericRecord g = reader.read();
+        Document d = docs.get(i);
+        assertEquals(1000L + i, g.get("doc_id"));
+        assertEquals(500L + i / 2, g.get("base_doc_id"));
+        assertEquals(i % 2, g.get("repetition"));
+        assertEquals("train", g.get("split").toString());
+        assertEquals(-5_000_000_000L + 7L * i, g.get("order_key"));
+        assertEquals(d.length(), g.get("num_tokens"));
+        assertEquals(d.logProb(), (Double) g.get("log_prob"), 0.0);
+        for (String c : LISTS) {
+          List<Integer> got = new ArrayList<>();
+          for (Object o : (List<?>) g.get(c)) {
+            got.add(((Number) o).intValue());
+          }
+          assertEquals(list(d, c), got, "row " + i + " column " + c);
+        }
+      }
+      assertEquals(null, reader.read());
+    }
+    try (ShardReader reader = ShardReader.open(file, CONF)) {
+      for (Document d : docs) {
+        assertTrue(reader.nextDocument());
+        assertArrayEquals(d.tokens(), java.util.Arrays.copyOf(reader.tokens(), reader.length()));
+      }
+      assertFalse(reader.nextDocument());
+    }
+  }
+
+  @Test
+  void pyarrowReadsBackEveryValue() throws Exception {
+    Assumptions.assumeTrue(Oracle.available(), "no Python oracle (.venv); .ci/run makes one");
+    List<Document> docs = documents();
+    org.apache.hadoop.fs.Path file = write(docs);
+    List<Map<String, Object>> expected = new ArrayList<>();
+    for (int i = 0; i < docs.size(); i++) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("doc_id", 1000 + i);
+      row.put("num_tokens", docs.get(i).length());
+      row.put("log_prob", docs.get(i).logProb());
+      for (String c : LISTS) {
+        row.put(c, list(docs.get(i), c));
+      }
+      expected.add(row);
+    }
+    Path json = dir.resolve("expected.json");
+    new ObjectMapper().writeValue(json.toFile(), expected);
+    String script = String.join("\n",
+        "import sys, json, pyarrow.parquet as pq",
+        "rows = pq.read_table(sys.argv[1]).to_pylist()",
+        "want = json.load(open(sys.argv[2]))",
+        "assert len(rows) == len(want), (len(rows), len(want))",
+        "for got, w in zip(rows, want):",
+        "    for k, v in w.items():",
+        "        assert got[k] == v, (w['doc_id'], k, got[k], v)",
+        "    assert got['split'] == 'train'",
+        "print('ok')");
+    assertEquals("ok", Oracle.run(script, file.toUri().getPath(), json.toString()).trim());
+  }
+}
