@@ -44,12 +44,17 @@ public final class OlmoCheckpoint {
 
   /** Loads dir into a sub-manager of manager. */
   public static OlmoModel read(Path dir, NDManager manager) throws IOException {
+    return read(dir, manager, STAGING_ELEMENTS);
+  }
+
+  /** As {@link #read(Path, NDManager)} with a given staging chunk (tests force chunked reads). */
+  static OlmoModel read(Path dir, NDManager manager, long stagingElements) throws IOException {
     OlmoConfig config = config(dir);
     Map<String, Located> tensors = locate(dir, config);
     NDManager m = manager.newSubManager();
     try {
       Map<String, NDArray> params = new LinkedHashMap<>();
-      Staging staging = new Staging(STAGING_ELEMENTS);
+      Staging staging = new Staging(stagingElements);
       FileChannel open = null;
       Path openFile = null;
       try {
