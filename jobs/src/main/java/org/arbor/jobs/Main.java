@@ -21,6 +21,7 @@ public final class Main {
         case "train" -> Train.run(rest);
         case "bench-generate" -> BenchGenerate.run(rest);
         case "bench-train" -> BenchTrain.run(rest);
+        case "bench-olmo" -> BenchOlmo.run(rest);
         default -> throw new IllegalArgumentException("unknown job '" + argv[0] + "'");
       }
     } catch (ConfigException | IllegalArgumentException | JobException e) {
