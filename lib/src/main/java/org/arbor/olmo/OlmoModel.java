@@ -1,7 +1,10 @@
 package org.arbor.olmo;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -26,13 +29,18 @@ import org.arbor.model.Rope;
  *
  * <p>Each block runs in its own scratch manager, so a 2048-token pass over OLMo-1B holds one
  * block's intermediates at a time: only the residual stream and the values handed to hooks
- * outlive their block (they move to the tokens' manager).
+ * outlive their block (they move to the tokens' manager). Within a block, attention runs a group
+ * of heads at a time and the MLP a block of rows at a time (unless a hook asks for the whole
+ * attention pattern), so no temporary exceeds 16 MB at T = 2048.
  */
 public final class OlmoModel implements CausalLm {
   private static final String EMBED = "model.embed_tokens.weight";
+  /** Largest temporary the chunked attention and MLP make (below glibc's 32 MB mmap threshold). */
+  static final long CHUNK_BYTES = 16L << 20;
   private final OlmoConfig config;
   private final NDManager manager;
   private final Map<String, NDArray> parameters;
+  private long chunkBytes = CHUNK_BYTES;
 
   /** Takes ownership of manager and of float32 parameters already in it (see {@link OlmoCheckpoint}). */
   OlmoModel(OlmoConfig config, NDManager manager, Map<String, NDArray> parameters) {
@@ -64,6 +72,11 @@ public final class OlmoModel implements CausalLm {
       params.put(e.getKey(), f);
     }
     return new OlmoModel(c, m, params);
+  }
+
+  /** Sets the chunk size of attention and MLP (tests make it tiny to exercise the chunked paths). */
+  void chunkBytes(long bytes) {
+    this.chunkBytes = bytes;
   }
 
   public OlmoConfig config() {
@@ -169,12 +182,41 @@ public final class OlmoModel implements CausalLm {
     NDArray a = attention(l, layerNorm(x), rope, mask, s);
     a = s.at(hp + "attn_out", a);
     x = s.at(hp + "resid_mid", x.add(a));
-    NDArray n = layerNorm(x);
-    NDArray gate = n.matMul(weightT(p + "mlp.gate_proj.weight", s.scratch));
-    NDArray up = n.matMul(weightT(p + "mlp.up_proj.weight", s.scratch));
-    NDArray mlp = gate.mul(Activation.sigmoid(gate)).mul(up).matMul(weightT(p + "mlp.down_proj.weight", s.scratch));
-    mlp = s.at(hp + "mlp_out", mlp);
+    NDArray mlp = s.at(hp + "mlp_out", mlp(p, layerNorm(x), s.scratch));
     return s.at(hp + "resid_post", x.add(mlp));
+  }
+
+  /**
+   * SwiGLU down(silu(gate(n)) * up(n)), a block of rows at a time: the [rows, intermediate]
+   * temporaries stay below CHUNK_BYTES, where the allocator reuses freed memory instead of mapping
+   * (and page-faulting) fresh pages for every one of them.
+   */
+  private NDArray mlp(String p, NDArray n, NDManager m) {
+    Shape shape = n.getShape();
+    long rows = shape.size() / config.hidden();
+    long block = Math.max(1, chunkBytes / (4L * config.intermediate()));
+    NDArray flat = n.reshape(rows, config.hidden());
+    NDArray gateT = weightT(p + "mlp.gate_proj.weight", m);
+    NDArray upT = weightT(p + "mlp.up_proj.weight", m);
+    NDArray downT = weightT(p + "mlp.down_proj.weight", m);
+    NDList outs = new NDList();
+    for (long r0 = 0; r0 < rows; r0 += block) {
+      NDArray part = rows <= block ? flat : flat.get(new NDIndex("{}:{}", r0, Math.min(rows, r0 + block)));
+      // Each temporary is closed as soon as it is used, so the next block reuses its memory.
+      NDArray gate = part.matMul(gateT);
+      NDArray sig = Activation.sigmoid(gate);
+      NDArray silu = gate.mul(sig);
+      gate.close();
+      sig.close();
+      NDArray up = part.matMul(upT);
+      NDArray act = silu.mul(up);
+      silu.close();
+      up.close();
+      outs.add(act.matMul(downT));
+      act.close();
+    }
+    NDArray out = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 0);
+    return out.reshape(shape);
   }
 
   private NDArray attention(int l, NDArray x, NDArray[] rope, NDArray mask, Scope s) {
@@ -197,10 +239,29 @@ public final class OlmoModel implements CausalLm {
     q = Rope.apply(heads(q, b, t), rope);
     k = Rope.apply(heads(k, b, t), rope);
     v = heads(v, b, t);
-    // The mask is added in place: a second [B, H, T, T] buffer per layer is the largest transient.
-    NDArray scores = q.mul(1.0 / Math.sqrt(dh)).matMul(k.transpose(0, 1, 3, 2)).addi(mask);
-    NDArray pattern = s.at(hp + "pattern", scores.softmax(-1));
-    NDArray z = s.at(hp + "head_out", pattern.matMul(v).transpose(0, 2, 1, 3)); // [B, T, H, Dh]
+    q = q.mul(1.0 / Math.sqrt(dh));
+    NDArray kT = k.transpose(0, 1, 3, 2);
+    NDArray mixed; // [B, H, T, Dh]
+    if (s.hooks.has(hp + "pattern")) {
+      // The mask is added in place: a second [B, H, T, T] buffer is the largest transient.
+      NDArray pattern = s.at(hp + "pattern", q.matMul(kT).addi(mask).softmax(-1));
+      mixed = pattern.matMul(v);
+    } else {
+      // A group of heads at a time: scores stay below CHUNK_BYTES (one head at T = 2048), so a
+      // long sequence never holds [B, H, T, T] and the allocator reuses the freed buffers.
+      long group = Math.max(1, Math.min(h, chunkBytes / (4L * b * t * t)));
+      NDList outs = new NDList();
+      for (long h0 = 0; h0 < h; h0 += group) {
+        NDIndex heads = new NDIndex(":, {}:{}", h0, Math.min(h, h0 + group));
+        NDArray scores = group >= h ? q.matMul(kT) : q.get(heads).matMul(kT.get(heads));
+        NDArray pattern = scores.addi(mask).softmax(-1);
+        scores.close();
+        outs.add(pattern.matMul(group >= h ? v : v.get(heads)));
+        pattern.close();
+      }
+      mixed = outs.size() == 1 ? outs.get(0) : NDArrays.concat(outs, 1);
+    }
+    NDArray z = s.at(hp + "head_out", mixed.transpose(0, 2, 1, 3)); // [B, T, H, Dh]
     if (s.hooks.has(hp + "head_result")) {
       // Per-head contributions z_h Wo[:, h]^T: [B, T, H, D]; their sum over heads is the output.
       NDArray woHeads = local(parameters.get(p + "o_proj.weight").reshape(config.hidden(), h, dh), s.scratch)
