@@ -9,7 +9,7 @@ public final class Main {
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      System.err.println("usage: arbor <quickstart|generate|stats|train|sweep|report|bench-generate|bench-train|bench-sweep> [options]");
+      System.err.println("usage: arbor <quickstart|generate|stats|train|sweep|report|bench-generate|bench-train|bench-sweep|bench-olmo> [options]");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
@@ -23,6 +23,7 @@ public final class Main {
         case "bench-generate" -> BenchGenerate.run(rest);
         case "bench-train" -> BenchTrain.run(rest);
         case "bench-sweep" -> BenchSweep.run(rest);
+        case "bench-olmo" -> BenchOlmo.run(rest);
         case "report" -> Report.run(rest);
         default -> throw new IllegalArgumentException("unknown job '" + argv[0] + "'");
       }

@@ -19,7 +19,7 @@ import java.util.function.BiFunction;
  *   blocks.L.resid_mid             residual after attention [B, T, D]
  *   blocks.L.mlp_out               MLP output [B, T, D]
  *   blocks.L.resid_post            residual leaving block L [B, T, D]
- *   final_norm.scale               the final RMSNorm's 1/rms per position [B, T, 1]
+ *   final_norm.scale               the final norm's per-position scale [B, T, 1]: RMSNorm 1/rms, LayerNorm 1/std
  *   logits                         [B, T, V]
  * </pre>
  *
@@ -58,8 +58,8 @@ public final class Hooks {
     return !points.isEmpty() && points.containsKey(name);
   }
 
-  /** Called by the model at each point. */
-  NDArray at(String name, NDArray value) {
+  /** Called by the model (Llama or OLMo) at each point. */
+  public NDArray at(String name, NDArray value) {
     if (points.isEmpty()) {
       return value;
     }

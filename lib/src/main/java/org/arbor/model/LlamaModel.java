@@ -265,33 +265,12 @@ public final class LlamaModel implements CausalLm {
     return x.reshape(b, t, config.heads(), config.headDim()).transpose(0, 2, 1, 3);
   }
 
-  /** Rotate-half RoPE: x cos + rotate_half(x) sin, rotate_half(x) = [-x2, x1]. */
   private static NDArray applyRope(NDArray x, NDArray[] rope) {
-    long half = x.getShape().get(3) / 2;
-    NDArray x1 = x.get(new NDIndex("..., :{}", half));
-    NDArray x2 = x.get(new NDIndex("..., {}:", half));
-    NDArray rotated = x2.neg().concat(x1, -1);
-    return x.mul(rope[0]).add(rotated.mul(rope[1]));
+    return Rope.apply(x, rope);
   }
 
-  /** cos and sin tables [T, Dh] in float32 as transformers computes them. */
   private NDArray[] rope(NDManager m, int t) {
-    int dh = config.headDim();
-    float[] cosv = new float[t * dh];
-    float[] sinv = new float[t * dh];
-    for (int i = 0; i < dh / 2; i++) {
-      float invFreq = (float) (1.0 / Math.pow(config.ropeTheta(), (float) (2 * i) / dh));
-      for (int pos = 0; pos < t; pos++) {
-        float angle = pos * invFreq;
-        float c = (float) Math.cos(angle);
-        float s = (float) Math.sin(angle);
-        cosv[pos * dh + i] = c;
-        cosv[pos * dh + i + dh / 2] = c;
-        sinv[pos * dh + i] = s;
-        sinv[pos * dh + i + dh / 2] = s;
-      }
-    }
-    return new NDArray[] {m.create(cosv, new Shape(t, dh)), m.create(sinv, new Shape(t, dh))};
+    return Rope.tables(m, t, config.headDim(), config.ropeTheta());
   }
 
   /** RoPE on [B, H, T, Dh] with tables for T positions (exposed for the rotation test). */

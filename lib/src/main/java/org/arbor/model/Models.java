@@ -28,8 +28,9 @@ public final class Models {
     String type = modelType(dir);
     return switch (type) {
       case "llama" -> Checkpoint.read(dir, manager);
+      case "olmo" -> org.arbor.olmo.OlmoCheckpoint.read(dir, manager);
       default -> throw new IllegalArgumentException(dir.resolve(Checkpoint.CONFIG)
-          + ": key 'model_type': '" + type + "' is not a model Arbor can load (llama)");
+          + ": key 'model_type': '" + type + "' is not a model Arbor can load (llama, olmo)");
     };
   }
 }
