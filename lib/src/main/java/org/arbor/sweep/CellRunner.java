@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.arbor.config.ConfigNode;
 import org.arbor.model.CausalLm;
+import org.arbor.olmo.OlmoRevisions;
 import org.arbor.probe.Probe;
 import org.arbor.probe.ProbeContext;
 import org.arbor.probe.ProbeCorpus;
@@ -43,13 +44,19 @@ public final class CellRunner {
     } catch (RuntimeException e) {
       return errors(c, new IllegalArgumentException("corpus " + c.corpus() + ": " + e.getMessage(), e));
     }
-    try (ModelCache.Lease lease = cache.acquire(Path.of(c.checkpoint()))) {
+    Path checkpoint;
+    try {
+      checkpoint = localCheckpoint(c);
+    } catch (Exception e) {
+      return errors(c, e);
+    }
+    try (ModelCache.Lease lease = cache.acquire(checkpoint)) {
       CausalLm model = lease.model;
       if (corpus != null && model.vocabSize() < corpus.process().vocabulary().size()) {
         return errors(c, new IllegalArgumentException("model vocabulary " + model.vocabSize()
             + " is smaller than its corpus's " + corpus.process().vocabulary().size() + " (another architecture?)"));
       }
-      List<int[]> text = TextWindows.of(c, model);
+      List<int[]> text = TextWindows.of(c, checkpoint, spec.file);
       List<ResultRow> rows = new ArrayList<>();
       for (String name : c.probes()) {
         Probe probe = Probes.create(name, settings(name));
@@ -66,6 +73,16 @@ public final class CellRunner {
     } catch (Exception e) {
       return errors(c, e);
     }
+  }
+
+  /** The checkpoint as a local directory: OLMo revisions on other file systems are copied to a cache once. */
+  private static Path localCheckpoint(SweepCell c) throws java.io.IOException {
+    if (!c.options().containsKey("revision")) {
+      return Path.of(c.checkpoint());
+    }
+    OlmoRevisions root = OlmoRevisions.open((String) c.options().get("root"));
+    Path cache = Path.of(System.getProperty("java.io.tmpdir"), "arbor-revisions");
+    return root.localDirectory(OlmoRevisions.parse((String) c.options().get("revision"), c.checkpoint()), cache);
   }
 
   private ConfigNode settings(String probe) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.arbor.corpus.Manifest;
+import org.arbor.olmo.OlmoRevisions;
 import org.arbor.results.ResultsTable;
 import org.arbor.train.RunDirectory;
 
@@ -34,11 +35,13 @@ public final class SweepPlan {
   public static List<SweepCell> cells(SweepSpec spec) throws IOException {
     List<SweepCell> cells = new ArrayList<>();
     for (SweepSpec.RunSource source : spec.runs) {
-      List<Checkpoints.Found> found = switch (source.kind()) {
-        case "run" -> Checkpoints.ofRun(Path.of(source.path()), source.name());
-        case "checkpoints" -> Checkpoints.ofGlob(source.path(), source.name());
-        default -> throw new IllegalArgumentException(spec.file + ": runs: '" + source.kind() + "' sources need org.arbor.olmo");
-      };
+      if (source.kind().equals("olmo")) {
+        cells.addAll(olmoCells(spec, source));
+        continue;
+      }
+      List<Checkpoints.Found> found = source.kind().equals("run")
+          ? Checkpoints.ofRun(Path.of(source.path()), source.name())
+          : Checkpoints.ofGlob(source.path(), source.name());
       for (Checkpoints.Found f : found) {
         String kind = modelKind(f);
         String metrics = f.runDir().resolve(RunDirectory.METRICS).toString();
@@ -49,6 +52,27 @@ public final class SweepPlan {
           cells.add(new SweepCell(id(spec, f.run(), f.checkpoint().toString(), g), f.run(), kind,
               f.checkpoint().toString(), f.step(), f.tokensSeen(), f.corpus(), metrics, g, source.options()));
         }
+      }
+    }
+    return cells;
+  }
+
+  /** OLMo revisions as runs: one cell per (revision, probe group); no loss rows (no training metrics here). */
+  @SuppressWarnings("unchecked")
+  private static List<SweepCell> olmoCells(SweepSpec spec, SweepSpec.RunSource source) throws IOException {
+    OlmoRevisions revisions = OlmoRevisions.open(source.path());
+    Map<String, Object> select = (Map<String, Object>) source.options().get("select");
+    List<OlmoRevisions.Revision> picked = revisions.select(OlmoRevisions.Selection.fromConfig(
+        org.arbor.config.ConfigNode.of(spec.file, "runs.select", select)));
+    String run = source.name().isEmpty() ? "olmo" : source.name();
+    List<SweepCell> cells = new ArrayList<>();
+    for (OlmoRevisions.Revision r : picked) {
+      Map<String, Object> options = new LinkedHashMap<>(source.options());
+      options.put("root", source.path());
+      options.put("revision", r.name());
+      for (List<String> g : spec.groups) {
+        cells.add(new SweepCell(id(spec, run, r.location(), g), run, "olmo", r.location(), r.step(), r.tokensSeen(),
+            null, null, g, options));
       }
     }
     return cells;

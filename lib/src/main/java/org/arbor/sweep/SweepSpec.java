@@ -97,14 +97,16 @@ public final class SweepSpec implements Serializable {
     String name = r.string("name", "");
     Map<String, Object> options = new LinkedHashMap<>();
     if (kind.equals("olmo")) {
-      // Which revisions (see org.arbor.olmo's selection) and the natural text the probes read.
+      // Which revisions (OlmoRevisions.Selection: select, k, count) and the Paloma windows the
+      // probes read as natural text (PalomaWindows.Settings; root relative to this file).
       options.put("select", r.childOrEmpty("select").raw());
-      String paloma = r.string("paloma", null);
-      if (paloma != null) {
-        options.put("paloma", dir.resolve(paloma).normalize().toString());
+      if (r.has("paloma")) {
+        Map<String, Object> paloma = new LinkedHashMap<>(r.child("paloma").raw());
+        if (paloma.get("root") instanceof String root) {
+          paloma.put("root", dir.resolve(root).normalize().toString());
+        }
+        options.put("paloma", paloma);
       }
-      options.put("windows", r.count("windows", 64));
-      options.put("window_length", r.count("window_length", 512));
     }
     r.finish();
     return new RunSource(kind, path, name, options);

@@ -129,17 +129,25 @@ public final class Trainer {
           double gradNorm;
           double rate = lr.at(step + 1);
           try (NDManager scratch = root.newSubManager()) {
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-              for (int micro = 0; micro < config.accumulation(); micro++) {
-                boolean padded = fill(train, b, window, batch, weights);
-                NDArray ids = scratch.create(batch, new Shape(b, t));
-                NDArray w = padded ? scratch.create(weights, new Shape(b, t - 1)) : null;
-                NDArray loss = LlamaModel.loss(model.forward(ids, Hooks.NONE), ids, w).div(config.accumulation());
-                gc.backward(loss);
-                lossSum += loss.getFloat();
-              }
+            int[][] ids = new int[config.accumulation()][];
+            float[][] masks = new float[config.accumulation()][];
+            for (int micro = 0; micro < config.accumulation(); micro++) {
+              boolean padded = fill(train, b, window, batch, weights);
+              ids[micro] = batch.clone();
+              masks[micro] = padded ? weights.clone() : null;
             }
-            gradNorm = clipGradients(model, scratch);
+            // A non-finite gradient is computed once more from the same batch: on heavily
+            // oversubscribed CPUs we have seen rare one-off NaNs in the embedding's gradient that a
+            // recomputation does not repeat (cause not found). A second one is real and stops the run.
+            for (int attempt = 0; ; attempt++) {
+              lossSum = backward(model, scratch, ids, masks, b, t);
+              gradNorm = clipGradients(model, scratch);
+              if ((Double.isFinite(lossSum) && Double.isFinite(gradNorm)) || attempt == 1) {
+                break;
+              }
+              progress.printf("%nstep %d: non-finite gradient norm (loss %s); recomputing it once%n", step + 1, lossSum);
+              zeroGradients(model, scratch);
+            }
             if (!Double.isFinite(lossSum) || !Double.isFinite(gradNorm)) {
               // Stop before the update: the last checkpoint stays a valid place to resume from.
               metrics.flush();
@@ -199,6 +207,30 @@ public final class Trainer {
       padded |= valid < t;
     }
     return padded;
+  }
+
+  /** Forward and backward over the micro-batches of one step; returns the step's loss. */
+  private double backward(LlamaModel model, NDManager scratch, int[][] ids, float[][] masks, int b, int t) {
+    double lossSum = 0;
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      for (int micro = 0; micro < ids.length; micro++) {
+        NDArray x = scratch.create(ids[micro], new Shape(b, t));
+        NDArray w = masks[micro] == null ? null : scratch.create(masks[micro], new Shape(b, t - 1));
+        NDArray loss = LlamaModel.loss(model.forward(x, Hooks.NONE), x, w).div(ids.length);
+        gc.backward(loss);
+        lossSum += loss.getFloat();
+      }
+    }
+    return lossSum;
+  }
+
+  /** Sets every gradient to exactly 0 (multiplying by 0 would keep a NaN). */
+  private static void zeroGradients(LlamaModel model, NDManager scratch) {
+    for (NDArray p : model.parameters().values()) {
+      NDArray g = p.getGradient();
+      g.attach(scratch);
+      g.set(new ai.djl.ndarray.index.NDIndex("..."), 0);
+    }
   }
 
   /** Scales gradients so their global L2 norm is at most clip; returns the norm before clipping. */
