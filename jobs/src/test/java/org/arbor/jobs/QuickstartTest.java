@@ -41,7 +41,8 @@ public class QuickstartTest extends SparkTestBase {
         "  induction: {samples: 4, icl_windows: 4, sequence_length: 16, k_max: 4, context: 128}",
         "  structure: {grammar: " + root.resolve("conf/grammars/small-lexicon.yaml") + ", prompts: 8, continuations: 4}",
         "  function_vector: {prompts: 4}",
-        "  hydra: {prompts: 4, length: 32, positions: 8}", ""));
+        "  hydra: {prompts: 4, length: 32, positions: 8}",
+        "  geometry: {documents: 6, max_tokens: 128, max_iterations: 20}", ""));
     Set<String> probes = SweepSpec.load(root.resolve("conf/sweeps/quickstart.yaml")).probes.keySet();
     assertEquals("the test runs the quickstart's probes", probes, SweepSpec.load(sweep).probes.keySet());
 
@@ -67,7 +68,7 @@ public class QuickstartTest extends SparkTestBase {
     }
     assertTrue(Files.isRegularFile(out.resolve("report/index.html")));
     String html = Files.readString(out.resolve("report/index.html"));
-    for (String figure : List.of("loss", "induction", "icl_score", "hydra_compensation", "structure")) {
+    for (String figure : List.of("loss", "induction", "icl_score", "hydra_compensation", "structure", "geometry")) {
       org.junit.Assert.assertTrue(figure, html.contains("figures/" + figure));
     }
   }

@@ -199,7 +199,9 @@ public final class Figures {
               + "after each layer (embed: the embeddings), by layer and checkpoint.",
           "geometry", r -> {
             ResultKey k = ResultKey.parse(r.key());
-            return k.measure().equals("probe_accuracy") && target.equals(k.get("target"));
+            // The majority-class baseline (point=baseline) is chance level, not a layer: it stays in the table.
+            return k.measure().equals("probe_accuracy") && target.equals(k.get("target"))
+                && !"baseline".equals(k.get("point"));
           }).ifPresent(out::add);
     }
     return out;
