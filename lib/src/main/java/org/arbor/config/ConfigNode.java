@@ -209,6 +209,15 @@ public final class ConfigNode {
     return has(name) ? count(name) : markDefault(name, fallback);
   }
 
+  /** A count of at least 1 (sizes, samples, batch sizes). */
+  public int positive(String name, int fallback) {
+    int v = count(name, fallback);
+    if (v < 1) {
+      throw error(name, "must be at least 1, got " + v);
+    }
+    return v;
+  }
+
   /** A real number; also accepts fractions written "1/3". */
   public double number(String name) {
     return toNumber(raw(name), key(name));

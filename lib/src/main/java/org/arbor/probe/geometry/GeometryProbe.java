@@ -99,7 +99,7 @@ public final class GeometryProbe implements Probe {
     if (documents < 2) {
       throw n.error("documents", "must be at least 2 (train and test need a document each)");
     }
-    int maxTokens = positive(n, "max_tokens", d.maxTokens());
+    int maxTokens = n.positive("max_tokens", d.maxTokens());
     double testFraction = n.number("test_fraction", d.testFraction());
     if (!(testFraction > 0 && testFraction < 1)) {
       throw n.error("test_fraction", "must lie strictly between 0 and 1, got " + testFraction);
@@ -120,7 +120,7 @@ public final class GeometryProbe implements Probe {
     } else {
       targets.addAll(d.targets());
     }
-    int classCap = positive(n, "class_cap", d.classCap());
+    int classCap = n.positive("class_cap", d.classCap());
     List<Level> levels = new ArrayList<>();
     if (n.has("levels")) {
       for (String l : n.stringList("levels")) {
@@ -139,8 +139,8 @@ public final class GeometryProbe implements Probe {
     } catch (IllegalArgumentException e) {
       throw n.error("centring", e.getMessage());
     }
-    int batch = positive(n, "batch", d.batch());
-    int maxIterations = positive(n, "max_iterations", d.maxIterations());
+    int batch = n.positive("batch", d.batch());
+    int maxIterations = n.positive("max_iterations", d.maxIterations());
     double tolerance = n.number("tolerance", d.tolerance());
     if (!(tolerance > 0)) {
       throw n.error("tolerance", "must be positive, got " + tolerance);
@@ -148,14 +148,6 @@ public final class GeometryProbe implements Probe {
     n.finish();
     this.settings = new Settings(documents, maxTokens, testFraction, l2, targets, classCap, levels, centring, batch,
         maxIterations, tolerance);
-  }
-
-  private static int positive(ConfigNode n, String key, int fallback) {
-    int v = n.count(key, fallback);
-    if (v < 1) {
-      throw n.error(key, "must be at least 1");
-    }
-    return v;
   }
 
   public Settings settings() {

@@ -71,9 +71,9 @@ public final class HydraProbe implements Probe {
   /** From a YAML mapping; unknown keys and bad values are errors naming the file and key. */
   public HydraProbe(ConfigNode n) {
     Settings d = Settings.defaults();
-    int prompts = positive(n, "prompts", d.prompts());
-    int length = positive(n, "length", d.length());
-    int positions = positive(n, "positions", Math.min(d.positions(), length));
+    int prompts = n.positive("prompts", d.prompts());
+    int length = n.positive("length", d.length());
+    int positions = n.positive("positions", Math.min(d.positions(), length));
     if (positions > length) {
       throw n.error("positions", "must not exceed length " + length + ", got " + positions);
     }
@@ -85,17 +85,9 @@ public final class HydraProbe implements Probe {
     Unit unit = choice(n, "unit", Unit.class, d.unit());
     boolean heads = n.bool("heads", d.heads());
     boolean paper = n.bool("paper", d.paper());
-    int batch = positive(n, "batch_size", d.batchSize());
+    int batch = n.positive("batch_size", d.batchSize());
     n.finish();
     this.settings = new Settings(prompts, length, positions, inputs, target, unit, heads, paper, batch);
-  }
-
-  private static int positive(ConfigNode n, String key, int fallback) {
-    int v = n.count(key, fallback);
-    if (v < 1) {
-      throw n.error(key, "must be at least 1, got " + v);
-    }
-    return v;
   }
 
   private static <E extends Enum<E>> E choice(ConfigNode n, String key, Class<E> type, E fallback) {

@@ -95,18 +95,10 @@ public final class InductionProbe implements Probe {
     }
     double early = fraction(n, "early_fraction", d.earlyFraction());
     double late = fraction(n, "late_fraction", d.lateFraction());
-    this.settings = new Settings(length, positive(n, "samples", d.samples()), lo, hi,
-        n.bool("with_replacement", d.withReplacement()), kMax, positive(n, "icl_windows", d.iclWindows()), early, late,
-        n.count("context", d.context()), positive(n, "batch_size", d.batchSize()));
+    this.settings = new Settings(length, n.positive("samples", d.samples()), lo, hi,
+        n.bool("with_replacement", d.withReplacement()), kMax, n.positive("icl_windows", d.iclWindows()), early, late,
+        n.count("context", d.context()), n.positive("batch_size", d.batchSize()));
     n.finish();
-  }
-
-  private static int positive(ConfigNode n, String key, int fallback) {
-    int v = n.count(key, fallback);
-    if (v < 1) {
-      throw n.error(key, "must be at least 1");
-    }
-    return v;
   }
 
   private static double fraction(ConfigNode n, String key, double fallback) {

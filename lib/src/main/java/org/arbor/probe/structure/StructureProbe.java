@@ -100,20 +100,12 @@ public final class StructureProbe implements Probe {
     if (!sampling.equals("sample") && !sampling.equals("greedy")) {
       throw n.error("sampling", "expected sample or greedy, got '" + sampling + "'");
     }
-    this.settings = new Settings(grammar, positive(n, "prompts", d.prompts()), positive(n, "continuations",
-        d.continuations()), positive(n, "prompt_sentences", d.promptSentences()), positive(n, "max_new_tokens",
-        d.maxNewTokens()), sampling.equals("greedy"), positive(n, "batch_size", d.batchSize()),
+    this.settings = new Settings(grammar, n.positive("prompts", d.prompts()), n.positive("continuations",
+        d.continuations()), n.positive("prompt_sentences", d.promptSentences()), n.positive("max_new_tokens",
+        d.maxNewTokens()), sampling.equals("greedy"), n.positive("batch_size", d.batchSize()),
         n.string("subject", d.subject()), n.string("verb", d.verb()), n.string("object", d.object()),
         n.string("connector", d.connector()));
     n.finish();
-  }
-
-  private static int positive(ConfigNode n, String key, int fallback) {
-    int v = n.count(key, fallback);
-    if (v < 1) {
-      throw n.error(key, "must be at least 1");
-    }
-    return v;
   }
 
   public Settings settings() {
