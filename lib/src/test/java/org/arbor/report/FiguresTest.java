@@ -80,6 +80,21 @@ class FiguresTest {
   }
 
   @Test
+  void olmoRevisionsAreDrawnBesideTheSyntheticRuns() {
+    List<org.arbor.results.ResultRow> withOlmo = new java.util.ArrayList<>(rows);
+    for (org.arbor.results.ResultRow r : rows) {
+      if (r.run().equals(PCFG) && r.probe().equals("induction") && !r.isError()) {
+        withOlmo.add(new org.arbor.results.ResultRow("olmo-1b", "olmo", "/olmo/step" + r.step(), r.step(), r.tokensSeen() * 1000,
+            r.probe(), r.layer(), r.head(), r.key(), r.value() / 2, null));
+      }
+    }
+    Figure f = Figures.inductionScores(withOlmo).orElseThrow();
+    assertEquals(List.of("pcfg", "ngram", "olmo"), f.panels().stream().map(Panel::modelKind).toList());
+    Figure icl = Figures.iclScore(withOlmo).orElseThrow();
+    assertEquals("olmo", icl.panels().get(icl.panels().size() - 1).modelKind());
+  }
+
+  @Test
   void inductionTakesTheBestHeadAndThePapersDuplicateTokenScore() {
     Figure f = Figures.inductionScores(rows).orElseThrow();
     double[] max = new double[STEPS.length];
