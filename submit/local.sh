@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs an Arbor job with embedded Spark (local[*]): submit/local.sh <job> [options]
-#   jobs: generate, stats, bench-generate, quickstart (see README.md)
+#   jobs: quickstart, generate, stats, train, sweep, report and the bench-* jobs (see README.md)
 # Builds the jars first if they are missing. Heap: ARBOR_HEAP (default 4g).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
