@@ -77,7 +77,7 @@ public final class Manifest {
   }
 
   /** The same tree with every mapping's keys sorted. */
-  private static Object canonical(Object value) {
+  public static Object canonical(Object value) {
     if (value instanceof Map<?, ?> m) {
       java.util.TreeMap<String, Object> out = new java.util.TreeMap<>();
       m.forEach((k, v) -> out.put(String.valueOf(k), canonical(v)));

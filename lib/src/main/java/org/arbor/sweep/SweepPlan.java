@@ -108,7 +108,7 @@ public final class SweepPlan {
     }
     List<String> changed = new ArrayList<>();
     for (Map.Entry<String, Map<String, Object>> e : spec.probes.entrySet()) {
-      JsonNode now = JSON.valueToTree(canonical(e.getValue()));
+      JsonNode now = JSON.valueToTree(Manifest.canonical(e.getValue()));
       JsonNode before = probes.get(e.getKey());
       if (before != null && !before.equals(now)) {
         changed.add(e.getKey() + " (" + before + " -> " + now + ")");
@@ -148,15 +148,4 @@ public final class SweepPlan {
     return Manifest.hash(key).substring(0, 20);
   }
 
-  private static Object canonical(Object v) {
-    if (v instanceof Map<?, ?> m) {
-      java.util.TreeMap<String, Object> out = new java.util.TreeMap<>();
-      m.forEach((k, x) -> out.put(String.valueOf(k), canonical(x)));
-      return out;
-    }
-    if (v instanceof List<?> l) {
-      return l.stream().map(SweepPlan::canonical).toList();
-    }
-    return v;
-  }
 }

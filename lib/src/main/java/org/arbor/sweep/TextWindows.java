@@ -14,15 +14,29 @@ import org.arbor.olmo.PalomaWindows;
  * Arbor corpus read its held-out split).
  */
 final class TextWindows {
+  /**
+   * Windows by (Paloma settings, tokenizer bytes): every probe group of every revision reads the same
+   * windows, so the texts are tokenized once per executor rather than once per cell.
+   */
+  private static final Map<List<Object>, List<int[]>> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
   private TextWindows() {}
 
   @SuppressWarnings("unchecked")
-  static List<int[]> of(SweepCell c, Path checkpoint, String file) throws IOException {
+  static List<int[]> of(SweepCell c, Path checkpoint, String file) throws IOException, java.security.NoSuchAlgorithmException {
     Object paloma = c.options().get("paloma");
     if (paloma == null) {
       return List.of();
     }
     PalomaWindows.Settings s = PalomaWindows.Settings.fromConfig(ConfigNode.of(file, "runs.paloma", (Map<String, Object>) paloma));
-    return PalomaWindows.build(s, checkpoint.resolve(Checkpoint.TOKENIZER));
+    Path tokenizer = checkpoint.resolve(Checkpoint.TOKENIZER);
+    List<Object> key = List.of(s, java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(java.nio.file.Files.readAllBytes(tokenizer))));
+    List<int[]> windows = CACHE.get(key);
+    if (windows == null) {
+      windows = List.copyOf(PalomaWindows.build(s, tokenizer));
+      CACHE.put(key, windows);
+    }
+    return windows;
   }
 }
