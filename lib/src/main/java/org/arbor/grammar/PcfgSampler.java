@@ -1,8 +1,6 @@
 package org.arbor.grammar;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import org.arbor.corpus.Document;
 import org.arbor.corpus.DocumentBuffer;
 import org.arbor.corpus.DocumentSampler;
@@ -20,27 +18,26 @@ import org.arbor.random.Rng;
 final class PcfgSampler implements DocumentSampler {
   /** PURPOSE tag of the random stream that draws sentences. */
   static final long PURPOSE = 0x53454E54L; // "SENT"
-  /** Most class sequences remembered per sampler (a few for the presets). */
-  private static final int CACHE_LIMIT = 1 << 16;
 
   private final GrammarSpec g;
   private final PcfgProcess.Tables t;
   private final int k;
   private final DocumentBuffer out = new DocumentBuffer();
   private final Inside.Chart chart;
-  private final Map<Object, Double> classSequenceLogP = new HashMap<>();
+  private final ClassSequenceCache classSequenceLogP = new ClassSequenceCache();
   private int[] stack = new int[64];
   private double[] slotLogP = new double[64];
   private double[][] tokenP = new double[0][];
   private long latentSeed = Long.MIN_VALUE;
   private long latentBase = -1;
-  private DocumentLatent latent;
+  private final DocumentLatent latent;
 
   PcfgSampler(GrammarSpec g, PcfgProcess.Tables t) {
     this.g = g;
     this.t = t;
     this.k = g.classes.size();
     this.chart = t.inside.newChart();
+    this.latent = new DocumentLatent(g);
   }
 
   @Override
@@ -48,8 +45,8 @@ final class PcfgSampler implements DocumentSampler {
     if (repetition < 0 || repetition >= g.repetitions) {
       throw new IllegalArgumentException("repetition " + repetition + " outside 0.." + (g.repetitions - 1));
     }
-    if (latent == null || latentSeed != seed || latentBase != baseDocument) {
-      latent = new DocumentLatent(g, seed, baseDocument); // repetitions reuse it
+    if (latentSeed != seed || latentBase != baseDocument) {
+      latent.reset(seed, baseDocument); // consecutive repetitions of a base document reuse it
       latentSeed = seed;
       latentBase = baseDocument;
     }
@@ -127,7 +124,7 @@ final class PcfgSampler implements DocumentSampler {
     }
     if (unique) {
       // The tokens fix the class sequence: P = P(class sequence) x product of slot probabilities.
-      // The sequence is the key as base-(k+1) digits while that fits in a long, else as a string.
+      // The sequence is cached by its base-(k+1) digits while they fit in a long.
       double slots = 0;
       long code = 0;
       boolean fits = true;
@@ -137,26 +134,13 @@ final class PcfgSampler implements DocumentSampler {
         fits &= code <= (Long.MAX_VALUE - k - 1) / (k + 1);
         code = code * (k + 1) + c + 1;
       }
-      Object key;
-      if (fits) {
-        key = code;
-      } else {
-        char[] chars = new char[n];
-        for (int i = 0; i < n; i++) {
-          chars[i] = (char) t.tokenClasses[out.token(from + i)][0];
-        }
-        key = new String(chars);
+      if (!fits) { // too long for a code (never in the presets)
+        return classSequenceLogP(from, n) + slots;
       }
-      Double cached = classSequenceLogP.get(key);
-      if (cached == null) {
-        double[][] tp = tokenMatrix(n);
-        for (int i = 0; i < n; i++) {
-          tp[i][t.tokenClasses[out.token(from + i)][0]] = 1;
-        }
-        cached = chart.logProbability(tp, n);
-        if (classSequenceLogP.size() < CACHE_LIMIT) {
-          classSequenceLogP.put(key, cached);
-        }
+      double cached = classSequenceLogP.get(code);
+      if (Double.isNaN(cached)) {
+        cached = classSequenceLogP(from, n);
+        classSequenceLogP.put(code, cached);
       }
       return cached + slots;
     }
@@ -166,6 +150,15 @@ final class PcfgSampler implements DocumentSampler {
       for (int c : t.tokenClasses[token]) {
         tp[i][c] = tokenProbability(c, token, s, p);
       }
+    }
+    return chart.logProbability(tp, n);
+  }
+
+  /** ln P(the class sequence of the n tokens from buffer offset from), each token in one class only. */
+  private double classSequenceLogP(int from, int n) {
+    double[][] tp = tokenMatrix(n);
+    for (int i = 0; i < n; i++) {
+      tp[i][t.tokenClasses[out.token(from + i)][0]] = 1;
     }
     return chart.logProbability(tp, n);
   }
@@ -207,16 +200,15 @@ final class PcfgSampler implements DocumentSampler {
       out.add(lc.members()[rng.nextInt(lc.size())], c, 0, s, p, n, clauseNow, 0);
       return t.uniformLogP[c];
     }
-    int[] ranking = latent.ranking[s][c];
     int[] topic = latent.topic == null ? null : latent.topic[s][p][c];
     if (topic == null) {
       int r = t.zipf[c].sample(rng);
-      out.add(ranking[r], c, r + 1, s, p, n, clauseNow, 0);
+      out.add(latent.token(s, c, r), c, r + 1, s, p, n, clauseNow, 0);
       return t.zipfLogP[c][r];
     }
     // Paragraph topic: a mixture of the topic (uniform) and the section's Zipf ranking.
     double w = g.latents.topicWeight();
-    int token = rng.nextDouble() < w ? topic[rng.nextInt(topic.length)] : ranking[t.zipf[c].sample(rng)];
+    int token = rng.nextDouble() < w ? topic[rng.nextInt(topic.length)] : latent.token(s, c, t.zipf[c].sample(rng));
     out.add(token, c, latent.rank(g, s, c, token), s, p, n, clauseNow, 0);
     return Math.log(tokenProbability(c, token, s, p));
   }

@@ -41,6 +41,29 @@ class DocumentLatentTest {
   }
 
   @Test
+  void lazyRankingsEqualTheCompleteOnesWhateverIsAskedAndWhatCameBefore() {
+    // A sampler's latents are reused across base documents and drawn only as far as the ranks it
+    // asks for, in its own order; every token must still be the complete ranking's.
+    for (GrammarSpec g : new GrammarSpec[] {UKP, PAPER}) {
+      DocumentLatent reused = new DocumentLatent(g);
+      Rng order = new Rng(9, 9, 9);
+      for (long base : new long[] {4, 5, 4, 900}) {
+        DocumentLatent eager = latent(g, 11, base);
+        reused.reset(11, base);
+        for (int q = 0; q < 200; q++) {
+          int s = order.nextInt(g.sections);
+          int c = order.nextInt(3);
+          int r = q < 100 ? order.nextInt(8) : order.nextInt(g.classes.get(c).size());
+          assertEquals(eager.ranking[s][c][r], reused.token(s, c, r), g.name + " base " + base + " rank " + (r + 1));
+        }
+        for (int c = 0; c < g.classes.size(); c++) {
+          assertArrayEquals(eager.document[c], reused.complete(c));
+        }
+      }
+    }
+  }
+
+  @Test
   void documentRankingIsUniform() {
     // Rank of subject 0 in 3000 base documents: uniform over 300 ranks, checked in 10 bins of 30.
     long[] bins = new long[10];

@@ -19,6 +19,32 @@ class RngTest {
   }
 
   @Test
+  void shuffleStepsDrawTheSamePermutationInPiecesAsAtOnceAndAllSixAreEquallyLikely() {
+    int[] whole = java.util.stream.IntStream.range(0, 301).toArray();
+    new Rng(3, 4, 5).shuffleSteps(whole, 0, 301);
+    int[] pieces = java.util.stream.IntStream.range(0, 301).toArray();
+    Rng rng = new Rng(3, 4, 5);
+    rng.shuffleSteps(pieces, 0, 32);
+    rng.shuffleSteps(pieces, 32, 34);
+    rng.shuffleSteps(pieces, 34, 300);
+    assertArrayEquals(whole, pieces);
+    assertEquals(301 * 300 / 2, java.util.Arrays.stream(whole).sum(), "a permutation");
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> rng.shuffleSteps(pieces, 3, 5));
+    // The 6 permutations of 3 elements, each with probability 1/6 (both halves of a draw are used).
+    java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    Rng r = new Rng(8, 8, 8);
+    for (int t = 0; t < 12_000; t++) {
+      int[] a = {0, 1, 2};
+      r.shuffleSteps(a, 0, 3);
+      counts.merge(java.util.Arrays.toString(a), 1L, Long::sum);
+    }
+    assertEquals(6, counts.size());
+    double[] uniform = new double[6];
+    java.util.Arrays.fill(uniform, 1 / 6.0);
+    StatAssert.chiSquare("permutations of 3", counts.values().stream().mapToLong(Long::longValue).toArray(), uniform);
+  }
+
+  @Test
   void sameKeySameStream() {
     assertArrayEquals(draws(new Rng(7, 11, 13), 100), draws(new Rng(7, 11, 13), 100));
   }
