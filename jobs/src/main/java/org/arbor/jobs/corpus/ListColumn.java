@@ -24,7 +24,7 @@ final class ListColumn {
   static final int MAX_DICTIONARY = 1 << 16;
 
   private final PrimitiveType type;
-  private int[] values = new int[1 << 12];
+  private int[] values;
   private int size;
   private int[] lengths = new int[1 << 8];
   private int rows;
@@ -33,8 +33,10 @@ final class ListColumn {
   private int max = Integer.MIN_VALUE;
   private int runs;
 
-  ListColumn(PrimitiveType type) {
+  /** capacity: values a row group holds, allocated once (arrays this size are the GC's costliest). */
+  ListColumn(PrimitiveType type, int capacity) {
     this.type = type;
+    this.values = new int[capacity];
   }
 
   int size() {
@@ -105,18 +107,23 @@ final class ListColumn {
     runs = 0;
   }
 
-  /** An encoded, uncompressed column chunk: an optional dictionary page and one data page. */
-  record Chunk(byte[] dictionary, int dictionarySize, byte[] page, int entries, Encoding encoding,
-      Statistics<?> statistics) {}
+  /**
+   * An encoded, uncompressed column chunk: the data page in one sink and, when dictionarySize > 0,
+   * the dictionary page in the other (views into the writer's reused buffers, valid until the
+   * next encode).
+   */
+  record Chunk(int dictionarySize, int entries, Encoding encoding, Statistics<?> statistics) {}
 
-  /** Encodes the buffered rows; sink is scratch space reused between calls. */
-  Chunk encode(ByteSink sink) {
+  /** Encodes the buffered rows into page (the data page) and dictionary (its dictionary page, if any). */
+  Chunk encode(ByteSink page, ByteSink dictionary) {
+    ByteSink sink = page;
     sink.clear();
+    dictionary.clear();
     int entries = levels(sink);
     IntStatistics stats = (IntStatistics) Statistics.createStats(type);
     stats.incrementNumNulls(empty);
     if (size == 0) {
-      return new Chunk(null, 0, Arrays.copyOf(sink.array(), sink.size()), entries, Encoding.PLAIN, stats);
+      return new Chunk(0, entries, Encoding.PLAIN, stats);
     }
     stats.updateStats(min);
     stats.updateStats(max);
@@ -125,7 +132,7 @@ final class ListColumn {
       for (int i = 0; i < size; i++) {
         sink.putInt(values[i]);
       }
-      return new Chunk(null, 0, Arrays.copyOf(sink.array(), sink.size()), entries, Encoding.PLAIN, stats);
+      return new Chunk(0, entries, Encoding.PLAIN, stats);
     }
     int width = HybridRle.width(range);
     sink.put(width);
@@ -136,14 +143,11 @@ final class ListColumn {
     } else {
       HybridRle.runLengths(sink, values, 0, size, min, width);
     }
-    byte[] page = Arrays.copyOf(sink.array(), sink.size());
     int dictionarySize = (int) range + 1;
-    sink.clear();
     for (int i = 0; i < dictionarySize; i++) {
-      sink.putInt(min + i);
+      dictionary.putInt(min + i);
     }
-    byte[] dictionary = Arrays.copyOf(sink.array(), sink.size());
-    return new Chunk(dictionary, dictionarySize, page, entries, Encoding.PLAIN_DICTIONARY, stats);
+    return new Chunk(dictionarySize, entries, Encoding.PLAIN_DICTIONARY, stats);
   }
 
   /**
