@@ -87,9 +87,11 @@ public final class BenchGenerate {
         long written = CorpusManifest.read(target).tokens("train");
         double rate = written / s;
         String run = n == tokens ? "warm" : "cold";
+        double ref = i == 0 ? REFERENCE_PCFG : REFERENCE_NGRAM;
         System.out.printf("generate %-5s (%s, %s): %,d tokens to Parquet in %.1f s: %.2fM tokens/s, %.2fM per core;"
-            + " ratio to sampling per thread %.2f (target >= 0.5)%n", presets[i][0], placement, run, written, s,
-            rate / 1e6, rate / cores / 1e6, perThread[i] == 0 ? Double.NaN : rate / cores / perThread[i]);
+            + " ratio to sampling per thread %.2f (target >= 0.5); %.2fx the reference's sampling per thread%n",
+            presets[i][0], placement, run, written, s, rate / 1e6, rate / cores / 1e6,
+            perThread[i] == 0 ? Double.NaN : rate / cores / perThread[i], rate / cores / ref);
         // On a shared machine wall time counts other processes' use of the cores; CPU time does not.
         System.out.printf("generate %-5s (%s, %s): %.1f CPU-seconds, %.2fM tokens per CPU-second;"
             + " ratio to sampling per CPU-second %.2f%n", presets[i][0], placement, run, cpu, written / cpu / 1e6,
