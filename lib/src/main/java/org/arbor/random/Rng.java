@@ -91,8 +91,7 @@ public final class Rng {
    * Steps from..to-1 of a forward Fisher-Yates shuffle of all of a: step i swaps a[i] with a[j],
    * j uniform in [i, a.length), after which a[i] is final, so a prefix of a shuffle can be drawn
    * first and the rest later. Each 64-bit draw serves two steps (32 bits each, multiply-shift); from
-   * must be even, so a shuffle done in pieces draws the same numbers as one done at once. The
-   * state lives in locals for the loop: this is the hot loop of a PCFG document's latents.
+   * must be even, so a shuffle done in pieces draws the same numbers as one done at once.
    */
   public void shuffleSteps(int[] a, int from, int to) {
     if ((from & 1) != 0) {
@@ -100,19 +99,8 @@ public final class Rng {
     }
     int n = a.length;
     int stop = Math.min(to, n - 1);
-    long x0 = s0;
-    long x1 = s1;
-    long x2 = s2;
-    long x3 = s3;
     for (int i = from; i < stop; i += 2) {
-      long r = Long.rotateLeft(x1 * 5, 7) * 9;
-      long t = x1 << 17;
-      x2 ^= x0;
-      x3 ^= x1;
-      x1 ^= x2;
-      x0 ^= x3;
-      x2 ^= t;
-      x3 = Long.rotateLeft(x3, 45);
+      long r = nextLong();
       int j = i + (int) (((r >>> 32) * (n - i)) >>> 32);
       int v = a[i];
       a[i] = a[j];
@@ -124,10 +112,6 @@ public final class Rng {
         a[j] = v;
       }
     }
-    s0 = x0;
-    s1 = x1;
-    s2 = x2;
-    s3 = x3;
   }
 
   /** Shuffles a[from, to) uniformly in place. */
