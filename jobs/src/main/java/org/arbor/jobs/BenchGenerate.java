@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.arbor.config.ConfigNode;
 import org.arbor.corpus.CorpusManifest;
 import org.arbor.corpus.CorpusSpec;
+import org.arbor.corpus.DocumentBuffer;
 import org.arbor.corpus.DocumentSampler;
 import org.arbor.corpus.DocumentSource;
 import org.arbor.jobs.corpus.CorpusWriter;
@@ -118,6 +119,7 @@ public final class BenchGenerate {
           final long first = 1_000_000L * t;
           fs.add(pool.submit(() -> {
             DocumentSampler s = p.newSampler();
+            DocumentBuffer buffer = new DocumentBuffer();
             long n = 0;
             long docs = 0;
             long start = System.nanoTime();
@@ -125,7 +127,9 @@ public final class BenchGenerate {
             int reps = p.repetitions();
             while (System.nanoTime() < deadline) {
               for (int k = 0; k < 64; k++, docs++) {
-                n += s.sample(1, first + docs / reps, (int) (docs % reps)).length();
+                buffer.clear();
+                s.sampleInto(1, first + docs / reps, (int) (docs % reps), buffer);
+                n += buffer.length();
               }
             }
             return new long[] {n, System.nanoTime() - start, THREADS.getCurrentThreadCpuTime() - cpu0};

@@ -1,7 +1,6 @@
 package org.arbor.grammar;
 
 import java.util.Arrays;
-import org.arbor.corpus.Document;
 import org.arbor.corpus.DocumentBuffer;
 import org.arbor.corpus.DocumentSampler;
 import org.arbor.random.Rng;
@@ -22,7 +21,9 @@ final class PcfgSampler implements DocumentSampler {
   private final GrammarSpec g;
   private final PcfgProcess.Tables t;
   private final int k;
-  private final DocumentBuffer out = new DocumentBuffer();
+  /** The buffer being sampled into and where the current document starts in it. */
+  private DocumentBuffer out;
+  private int start;
   private final Inside.Chart chart;
   private final ClassSequenceCache classSequenceLogP = new ClassSequenceCache();
   private int[] stack = new int[64];
@@ -41,7 +42,12 @@ final class PcfgSampler implements DocumentSampler {
   }
 
   @Override
-  public Document sample(long seed, long baseDocument, int repetition) {
+  public int columns() {
+    return ~DocumentBuffer.bit(DocumentBuffer.ORDER) & ((1 << DocumentBuffer.COLUMNS) - 1);
+  }
+
+  @Override
+  public double sampleInto(long seed, long baseDocument, int repetition, DocumentBuffer out) {
     if (repetition < 0 || repetition >= g.repetitions) {
       throw new IllegalArgumentException("repetition " + repetition + " outside 0.." + (g.repetitions - 1));
     }
@@ -51,7 +57,8 @@ final class PcfgSampler implements DocumentSampler {
       latentBase = baseDocument;
     }
     Rng rng = new Rng(seed, PURPOSE, Rng.key(baseDocument, repetition));
-    out.clear();
+    this.out = out;
+    this.start = out.length();
     double logP = 0;
     int eos = g.boundaryToken(0);
     int eop = g.boundaryToken(1);
@@ -60,7 +67,7 @@ final class PcfgSampler implements DocumentSampler {
     for (int s = 0; s < g.sections; s++) {
       for (int p = 0; p < g.paragraphsPerSection; p++) {
         for (int n = 0; n < g.sentencesPerParagraph; n++) {
-          int from = out.length();
+          int from = out.length() - start;
           sentence(rng, s, p, n);
           logP += sentenceLogP(from, s, p);
           out.add(eos, g.boundaryCategory(0), 0, s, p, n, -1, 0);
@@ -76,7 +83,8 @@ final class PcfgSampler implements DocumentSampler {
     if (eod >= 0) {
       out.add(eod, g.boundaryCategory(3), 0, -1, -1, -1, -1, 0);
     }
-    return out.build(logP, true, false);
+    this.out = null;
+    return logP;
   }
 
   /** Derives one sentence into the buffer, recording each slot's ln P(token | class, latents). */
@@ -92,7 +100,7 @@ final class PcfgSampler implements DocumentSampler {
         continue;
       }
       if (sym < k) {
-        int at = out.length();
+        int at = out.length() - start;
         if (at >= slotLogP.length) {
           slotLogP = Arrays.copyOf(slotLogP, 2 * at + 1);
         }
@@ -115,12 +123,12 @@ final class PcfgSampler implements DocumentSampler {
     }
   }
 
-  /** ln P(tokens of the sentence that starts at buffer offset from | latents). */
+  /** ln P(tokens of the sentence that starts at document offset from | latents). */
   private double sentenceLogP(int from, int s, int p) {
-    int n = out.length() - from;
+    int n = out.length() - start - from;
     boolean unique = true;
-    for (int i = from; i < out.length() && unique; i++) {
-      unique = t.tokenClasses[out.token(i)].length == 1;
+    for (int i = 0; i < n && unique; i++) {
+      unique = t.tokenClasses[token(from + i)].length == 1;
     }
     if (unique) {
       // The tokens fix the class sequence: P = P(class sequence) x product of slot probabilities.
@@ -130,7 +138,7 @@ final class PcfgSampler implements DocumentSampler {
       boolean fits = true;
       for (int i = n - 1; i >= 0; i--) {
         slots += slotLogP[from + i];
-        int c = t.tokenClasses[out.token(from + i)][0];
+        int c = t.tokenClasses[token(from + i)][0];
         fits &= code <= (Long.MAX_VALUE - k - 1) / (k + 1);
         code = code * (k + 1) + c + 1;
       }
@@ -146,7 +154,7 @@ final class PcfgSampler implements DocumentSampler {
     }
     double[][] tp = tokenMatrix(n);
     for (int i = 0; i < n; i++) {
-      int token = out.token(from + i);
+      int token = token(from + i);
       for (int c : t.tokenClasses[token]) {
         tp[i][c] = tokenProbability(c, token, s, p);
       }
@@ -154,11 +162,16 @@ final class PcfgSampler implements DocumentSampler {
     return chart.logProbability(tp, n);
   }
 
-  /** ln P(the class sequence of the n tokens from buffer offset from), each token in one class only. */
+  /** Token at offset i of the current document. */
+  private int token(int i) {
+    return out.token(start + i);
+  }
+
+  /** ln P(the class sequence of the n tokens from document offset from), each token in one class only. */
   private double classSequenceLogP(int from, int n) {
     double[][] tp = tokenMatrix(n);
     for (int i = 0; i < n; i++) {
-      tp[i][t.tokenClasses[out.token(from + i)][0]] = 1;
+      tp[i][t.tokenClasses[token(from + i)][0]] = 1;
     }
     return chart.logProbability(tp, n);
   }

@@ -2,6 +2,7 @@ package org.arbor.ngram;
 
 import java.util.Arrays;
 import org.arbor.corpus.Document;
+import org.arbor.corpus.DocumentBuffer;
 import org.arbor.corpus.DocumentSampler;
 import org.arbor.random.HeadTailTables;
 import org.arbor.random.Rng;
@@ -27,10 +28,6 @@ final class NgramSampler implements DocumentSampler {
 
   private final NgramSpec spec;
   private final NgramProcess process;
-  /** Reused per-document buffers: tokens, their orders, and where each sentence's [EOS] is. */
-  private int[] tokens = new int[1024];
-  private short[] orderBuf = new short[1024];
-  private final int[] ends;
   private final long[] prefix;
   private final long[] power;
   private final int[] orders;
@@ -46,7 +43,6 @@ final class NgramSampler implements DocumentSampler {
       power[i] = power[i - 1] * BASE;
     }
     orders = spec.orders;
-    ends = new int[spec.sentencesPerDocument];
   }
 
   /** Table chosen by the last m tokens of a sentence of length pos. */
@@ -61,7 +57,14 @@ final class NgramSampler implements DocumentSampler {
   }
 
   @Override
-  public Document sample(long seed, long baseDocument, int repetition) {
+  public int columns() {
+    return DocumentBuffer.bit(DocumentBuffer.TOKENS) | DocumentBuffer.bit(DocumentBuffer.CATEGORY)
+        | DocumentBuffer.bit(DocumentBuffer.SENTENCE) | DocumentBuffer.bit(DocumentBuffer.ORDER);
+  }
+
+  /** Writes tokens, category (1 on [EOS], else 0), sentence index and order; no hierarchy columns. */
+  @Override
+  public double sampleInto(long seed, long baseDocument, int repetition, DocumentBuffer out) {
     if (repetition != 0) {
       throw new IllegalArgumentException("N-gram documents have no repetitions");
     }
@@ -81,13 +84,13 @@ final class NgramSampler implements DocumentSampler {
     double logLength = -Math.log(spec.lengthSpread);
     double logP = 0;
     int k = orders.length;
-    int n = 0;
     for (int sentence = 0; sentence < spec.sentencesPerDocument; sentence++) {
       int length = spec.minLength + rng.nextInt(spec.lengthSpread);
       logP += logLength;
-      ensure(n + length + 1);
-      int[] tok = tokens;
-      short[] ord = orderBuf;
+      out.reserve(length + 1);
+      int n = out.length();
+      int[] tok = out.column(DocumentBuffer.TOKENS);
+      int[] ord = out.column(DocumentBuffer.ORDER);
       long h = 0; // prefix hash of the sentence so far (prefix[pos])
       for (int pos = 0; pos < length; pos++) {
         long u = rng.nextLong(); // high half: the order; low half: the rank (head of the table)
@@ -100,38 +103,17 @@ final class NgramSampler implements DocumentSampler {
         h = h * BASE + token + 1;
         prefix[pos + 1] = h;
         tok[n + pos] = token;
-        ord[n + pos] = (short) orders[j];
+        ord[n + pos] = orders[j];
       }
       tok[n + length] = eos;
       ord[n + length] = 0;
-      ends[sentence] = n + length;
-      n += length + 1;
+      int[] category = out.column(DocumentBuffer.CATEGORY);
+      Arrays.fill(category, n, n + length, 0);
+      category[n + length] = 1;
+      Arrays.fill(out.column(DocumentBuffer.SENTENCE), n, n + length + 1, sentence);
+      out.advance(length + 1);
     }
-    return build(n, logP);
-  }
-
-  private void ensure(int capacity) {
-    if (capacity > tokens.length) {
-      int c = Math.max(capacity, 2 * tokens.length);
-      tokens = Arrays.copyOf(tokens, c);
-      orderBuf = Arrays.copyOf(orderBuf, c);
-    }
-  }
-
-  /** The document: tokens, category (1 on [EOS]), sentence index and order; no hierarchy arrays. */
-  private Document build(int n, double logP) {
-    short[] category = new short[n];
-    short[] sentence = new short[n];
-    int from = 0;
-    for (int s = 0; s < spec.sentencesPerDocument; s++) {
-      int end = ends[s];
-      category[end] = 1;
-      Arrays.fill(sentence, from, end + 1, (short) s);
-      from = end + 1;
-    }
-    short[] none = new short[0];
-    return new Document(Arrays.copyOf(tokens, n), category, new int[0], none, none, sentence, none,
-        Arrays.copyOf(orderBuf, n), logP);
+    return logP;
   }
 
   /**

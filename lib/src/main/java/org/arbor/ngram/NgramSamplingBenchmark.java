@@ -11,14 +11,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.arbor.config.ConfigNode;
-import org.arbor.corpus.Document;
+import org.arbor.corpus.DocumentBuffer;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Single-thread sampling speed of an N-gram preset, in tokens per second of the thread's CPU time:
- * a warm-up, then several timed rounds of {@link NgramSampler#sample}, reporting the median round.
+ * a warm-up, then several timed rounds of {@link NgramSampler#sampleInto}, reporting the median round.
  * For comparison it also times the same preset with a single context table (all sampling data in
  * cache), which is the ceiling the many-table preset can approach; the two alternate round by
  * round so that both see the same machine load.
@@ -78,6 +78,7 @@ public final class NgramSamplingBenchmark {
     int done;
     long next;
     double sink;
+    final DocumentBuffer buffer = new DocumentBuffer();
 
     Bench(String label, NgramProcess process, long seed, int rounds) {
       this.label = label;
@@ -101,9 +102,9 @@ public final class NgramSamplingBenchmark {
       long now;
       do {
         for (int i = 0; i < 64; i++) {
-          Document d = sampler.sample(seed, next++, 0);
-          tokens += d.length();
-          sink += d.logProb() * 1e-12;
+          buffer.clear();
+          sink += sampler.sampleInto(seed, next++, 0, buffer) * 1e-12;
+          tokens += buffer.length();
         }
         now = System.nanoTime();
       } while (now < deadline);

@@ -1,110 +1,35 @@
 package org.arbor.jobs.corpus;
 
-import java.util.Arrays;
 import org.apache.parquet.column.Encoding;
 import org.apache.parquet.column.statistics.IntStatistics;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.schema.PrimitiveType;
 
 /**
- * One {@code list<int32>} column of a row group (a required LIST group around a repeated int32,
- * so repetition and definition levels are one bit each; an empty list is a single entry at
- * definition level 0), buffered and then encoded as one Parquet v1 data page.
+ * Encodes one {@code list<int32>} column chunk of a row group (a required LIST group around a
+ * repeated int32, so repetition and definition levels are one bit each; an empty list is a single
+ * entry at definition level 0) as one Parquet v1 data page, reading the values where the sampler
+ * wrote them: one column of the writer's {@link org.arbor.corpus.DocumentBuffer}.
  *
  * <p>Values are dictionary-encoded against the dense range [min, max] of the row group (index =
  * value - min): no hashing, and the dictionary page lists every value of the range. The indices
  * are written as runs when that is smaller (section, paragraph, sentence and clause are constant
  * over long stretches), else bit-packed (tokens, category, rank). A range wider than 2^16 is
- * stored plain. Minimum, maximum and the number of runs are gathered as documents arrive, while
- * their arrays are still in cache, so encoding is one more pass. This costs a few nanoseconds per
- * value, against parquet-mr's 20-30 ns per value through its record API.
+ * stored plain. Each pass is a tight loop over the whole chunk: minimum and maximum (which the JIT
+ * vectorises), then runs are counted only until they show that packing is smaller.
  */
 final class ListColumn {
   /** Widest value range that is dictionary-encoded (the dictionary page holds the whole range). */
   static final int MAX_DICTIONARY = 1 << 16;
+  /** Values between checks of the run count against its limit. */
+  private static final int RUN_BLOCK = 1 << 10;
 
   private final PrimitiveType type;
-  private int[] values;
-  private int size;
-  private int[] lengths = new int[1 << 8];
-  private int rows;
-  private int empty;
-  private int min = Integer.MAX_VALUE;
-  private int max = Integer.MIN_VALUE;
-  private int runs;
+  private int[] compact = new int[0];
+  private int[] rowLengths = new int[0];
 
-  /** capacity: values a row group holds, allocated once (arrays this size are the GC's costliest). */
-  ListColumn(PrimitiveType type, int capacity) {
+  ListColumn(PrimitiveType type) {
     this.type = type;
-    this.values = new int[capacity];
-  }
-
-  int size() {
-    return size;
-  }
-
-  void add(int[] v) {
-    int n = v.length;
-    ensure(n);
-    System.arraycopy(v, 0, values, size, n);
-    summarise(n);
-  }
-
-  void add(short[] v) {
-    int n = v.length;
-    ensure(n);
-    int[] a = values;
-    int at = size;
-    for (int i = 0; i < n; i++) {
-      a[at + i] = v[i];
-    }
-    summarise(n);
-  }
-
-  /** Takes the n values just copied in: updates min, max and runs, and ends the row. */
-  private void summarise(int n) {
-    int[] a = values;
-    int from = size;
-    int end = from + n;
-    if (n > 0) {
-      // Branch-free loops that the JIT vectorises: min and max, then the count of value changes.
-      int lo = min;
-      int hi = max;
-      for (int i = from; i < end; i++) {
-        lo = Math.min(lo, a[i]);
-        hi = Math.max(hi, a[i]);
-      }
-      int r = runs + (from == 0 || a[from] != a[from - 1] ? 1 : 0);
-      for (int i = from + 1; i < end; i++) {
-        int d = a[i] ^ a[i - 1];
-        r += (d | -d) >>> 31;
-      }
-      min = lo;
-      max = hi;
-      runs = r;
-    } else {
-      empty++;
-    }
-    size = end;
-    if (rows == lengths.length) {
-      lengths = Arrays.copyOf(lengths, 2 * rows);
-    }
-    lengths[rows++] = n;
-  }
-
-  private void ensure(int more) {
-    if (size + more > values.length) {
-      values = Arrays.copyOf(values, Math.max(2 * values.length, size + more));
-    }
-  }
-
-  void clear() {
-    size = 0;
-    rows = 0;
-    empty = 0;
-    min = Integer.MAX_VALUE;
-    max = Integer.MIN_VALUE;
-    runs = 0;
   }
 
   /**
@@ -114,21 +39,65 @@ final class ListColumn {
    */
   record Chunk(int dictionarySize, int entries, Encoding encoding, Statistics<?> statistics) {}
 
-  /** Encodes the buffered rows into page (the data page) and dictionary (its dictionary page, if any). */
-  Chunk encode(ByteSink page, ByteSink dictionary) {
-    ByteSink sink = page;
+  /**
+   * Encodes the column of rows documents whose tokens lie one after another in values: row r has
+   * lengths[r] tokens and carries this column when masks[r] has bit (else its list is empty).
+   */
+  Chunk encode(int[] values, int[] lengths, int[] masks, int rows, int bit, ByteSink page, ByteSink dictionary) {
+    int all = 0;
+    int present = 0;
+    for (int r = 0; r < rows; r++) {
+      all += lengths[r];
+      present += (masks[r] & bit) != 0 ? 1 : 0;
+    }
+    int[] v = values;
+    int[] len = lengths;
+    int size = all;
+    if (present < rows) { // rows without the column: their lists are empty
+      if (rowLengths.length < rows) {
+        rowLengths = new int[Math.max(rows, 2 * rowLengths.length)];
+      }
+      if (compact.length < all) {
+        compact = new int[Math.max(all, 2 * compact.length)];
+      }
+      size = 0;
+      int at = 0;
+      for (int r = 0; r < rows; r++) {
+        boolean has = (masks[r] & bit) != 0;
+        rowLengths[r] = has ? lengths[r] : 0;
+        if (has) {
+          System.arraycopy(values, at, compact, size, lengths[r]);
+          size += lengths[r];
+        }
+        at += lengths[r];
+      }
+      v = compact;
+      len = rowLengths;
+    }
+    return encode(v, size, len, rows, page, dictionary);
+  }
+
+  private Chunk encode(int[] values, int size, int[] lengths, int rows, ByteSink sink, ByteSink dictionary) {
     sink.clear();
     dictionary.clear();
-    int entries = levels(sink);
+    int empty = levels(sink, lengths, rows);
     IntStatistics stats = (IntStatistics) Statistics.createStats(type);
     stats.incrementNumNulls(empty);
+    int entries = size + empty;
     if (size == 0) {
       return new Chunk(0, entries, Encoding.PLAIN, stats);
+    }
+    int min = values[0];
+    int max = values[0];
+    for (int i = 1; i < size; i++) {
+      min = Math.min(min, values[i]);
+      max = Math.max(max, values[i]);
     }
     stats.updateStats(min);
     stats.updateStats(max);
     long range = (long) max - min;
     if (range >= MAX_DICTIONARY) {
+      sink.reserve(4 * size);
       for (int i = 0; i < size; i++) {
         sink.putInt(values[i]);
       }
@@ -136,14 +105,14 @@ final class ListColumn {
     }
     int width = HybridRle.width(range);
     sink.put(width);
-    long runBytes = (long) runs * (2 + ((width + 7) >>> 3));
     long packedBytes = ((size + 7L) >>> 3) * width;
-    if (runBytes >= packedBytes) {
-      HybridRle.packed(sink, values, 0, size, min, width);
-    } else {
+    if (runsSmaller(values, size, 2 + ((width + 7) >>> 3), packedBytes)) {
       HybridRle.runLengths(sink, values, 0, size, min, width);
+    } else {
+      HybridRle.packed(sink, values, 0, size, min, width);
     }
     int dictionarySize = (int) range + 1;
+    dictionary.reserve(4 * dictionarySize);
     for (int i = 0; i < dictionarySize; i++) {
       dictionary.putInt(min + i);
     }
@@ -151,16 +120,40 @@ final class ListColumn {
   }
 
   /**
+   * Whether runs (at most bytesPerRun each) take fewer bytes than packing: counts value changes
+   * block by block and stops as soon as packing is known to win, so a column that changes at
+   * nearly every value (tokens, ranks) is scanned only in part.
+   */
+  private static boolean runsSmaller(int[] values, int size, int bytesPerRun, long packedBytes) {
+    long runs = 1;
+    for (int from = 1; from < size; from += RUN_BLOCK) {
+      int end = Math.min(size, from + RUN_BLOCK);
+      int changes = 0;
+      for (int i = from; i < end; i++) {
+        int d = values[i] ^ values[i - 1];
+        changes += (d | -d) >>> 31;
+      }
+      runs += changes;
+      if (runs * bytesPerRun >= packedBytes) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Repetition then definition levels, each RLE-encoded behind a 4-byte length (the v1 page
    * layout): a row of n values is levels (0, 1 x (n-1)) and (1 x n); an empty row is one 0 / 0.
-   * Returns the number of level entries (the page's value count).
+   * Returns the number of empty rows.
    */
-  private int levels(ByteSink sink) {
+  private static int levels(ByteSink sink, int[] lengths, int rows) {
     int at = sink.size();
     sink.putInt(0);
     HybridRle.Levels rep = new HybridRle.Levels(sink, 1);
+    int empty = 0;
     for (int r = 0; r < rows; r++) {
       int n = lengths[r];
+      empty += n == 0 ? 1 : 0;
       rep.add(0, 1);
       rep.add(1, Math.max(0, n - 1));
     }
@@ -175,6 +168,6 @@ final class ListColumn {
     }
     def.flush();
     sink.setInt(at, sink.size() - at - 4);
-    return size + empty;
+    return empty;
   }
 }

@@ -8,7 +8,6 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.util.SerializableConfiguration;
 import org.arbor.corpus.CorpusLayout;
 import org.arbor.corpus.CorpusSpec;
-import org.arbor.corpus.Document;
 import org.arbor.corpus.DocumentSampler;
 
 /**
@@ -78,8 +77,7 @@ final class ShardTask implements Function2<Integer, Iterator<long[]>, Iterator<l
         }
         long base = ids[j] / reps;
         int rep = (int) (ids[j] % reps);
-        Document d = sampler.sample(spec.seed, base, rep);
-        w.add(ids[j], base, rep, keys[j], d);
+        w.add(ids[j], base, rep, keys[j], sampler, spec.seed);
       }
       w.finish();
     } catch (Throwable e) {

@@ -1,6 +1,7 @@
 package org.arbor.jobs.corpus;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -20,6 +21,8 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.arbor.corpus.Document;
+import org.arbor.corpus.DocumentBuffer;
+import org.arbor.corpus.DocumentSampler;
 
 /**
  * Writes one corpus shard: the corpus schema of the README, column for column, as Parquet pages
@@ -29,8 +32,10 @@ import org.arbor.corpus.Document;
  * cheaper than sampling: that API costs 20-30 ns for each of a PCFG token's eight values.
  *
  * <p>Rows are buffered until a row group holds {@link #ROW_GROUP_TOKENS} tokens, so memory per
- * writer is bounded (about 32 bytes per buffered token); each column chunk is one ZSTD-compressed
- * page. The bytes depend only on the rows written, in order.
+ * writer is bounded (32 bytes per buffered token). Samplers write documents straight into the
+ * row group's {@link DocumentBuffer}, whose columns are then encoded in place: no document is
+ * copied. Each column chunk is one ZSTD-compressed page. The bytes depend only on the rows
+ * written, in order.
  */
 final class ShardWriter {
 
@@ -65,13 +70,18 @@ final class ShardWriter {
   }
 
   private final ParquetFileWriter file;
+  private final CanonicalFooter output;
   private final List<ColumnDescriptor> columns = SCHEMA.getColumns();
   private final byte[] split;
-  private final ListColumn[] lists = new ListColumn[columns.size() - SCALARS];
+  private final ListColumn[] lists = new ListColumn[DocumentBuffer.COLUMNS];
+  /** The row group's tokens and annotations, one document after another. */
+  private final DocumentBuffer rowGroup;
   private final ByteSink sink = new ByteSink();
   private final ByteSink dictionarySink = new ByteSink();
   /** ZSTD's output, reused: ParquetFileWriter copies a page out before the next one is compressed. */
   private byte[] compressed = new byte[1 << 12];
+  /** One native ZSTD context for all pages (making one per page costs more than compressing a small one). */
+  private final ZstdCompressCtx zstd = new ZstdCompressCtx().setLevel(ZSTD_LEVEL);
   private final long fixedPoint;
   private final int rowGroupTokens;
   private long[] docId = new long[256];
@@ -80,6 +90,8 @@ final class ShardWriter {
   private long[] orderKey = new long[256];
   private int[] numTokens = new int[256];
   private double[] logProb = new double[256];
+  /** Per row: the columns its document carries ({@link DocumentBuffer#bit} mask). */
+  private int[] masks = new int[256];
   private int rows;
   private long documents;
   private long tokens;
@@ -99,14 +111,30 @@ final class ShardWriter {
     this.split = split.getBytes(StandardCharsets.UTF_8);
     this.fixedPoint = fixedPoint;
     for (int i = 0; i < lists.length; i++) {
-      lists[i] = new ListColumn(columns.get(SCALARS + i).getPrimitiveType(), rowGroupTokens + (1 << 12));
+      lists[i] = new ListColumn(columns.get(SCALARS + i).getPrimitiveType());
     }
-    file = new ParquetFileWriter(HadoopOutputFile.fromPath(path, conf), SCHEMA, ParquetFileWriter.Mode.OVERWRITE,
+    rowGroup = new DocumentBuffer(rowGroupTokens + (1 << 12));
+    output = new CanonicalFooter(HadoopOutputFile.fromPath(path, conf));
+    file = new ParquetFileWriter(output, SCHEMA, ParquetFileWriter.Mode.OVERWRITE,
         ROW_GROUP_TOKENS, 0, 64, Integer.MAX_VALUE, true);
     file.start();
   }
 
+  /** Samples document (base, rep) into the row group as row (id, key). */
+  void add(long id, long base, int rep, long key, DocumentSampler sampler, long seed) throws IOException {
+    int start = rowGroup.length();
+    double logP = sampler.sampleInto(seed, base, rep, rowGroup);
+    row(id, base, rep, key, rowGroup.length() - start, logP, sampler.columns());
+  }
+
+  /** Adds a document sampled elsewhere (its empty annotation arrays become empty lists). */
   void add(long id, long base, int rep, long key, Document d) throws IOException {
+    int mask = DocumentBuffer.mask(d);
+    rowGroup.add(d, mask);
+    row(id, base, rep, key, d.length(), d.logProb(), mask);
+  }
+
+  private void row(long id, long base, int rep, long key, int length, double logP, int mask) throws IOException {
     if (rows == docId.length) {
       int c = 2 * rows;
       docId = Arrays.copyOf(docId, c);
@@ -115,26 +143,20 @@ final class ShardWriter {
       orderKey = Arrays.copyOf(orderKey, c);
       numTokens = Arrays.copyOf(numTokens, c);
       logProb = Arrays.copyOf(logProb, c);
+      masks = Arrays.copyOf(masks, c);
     }
     docId[rows] = id;
     baseDocId[rows] = base;
     repetition[rows] = rep;
     orderKey[rows] = key;
-    numTokens[rows] = d.length();
-    logProb[rows] = d.logProb();
+    numTokens[rows] = length;
+    logProb[rows] = logP;
+    masks[rows] = mask;
     rows++;
-    lists[0].add(d.tokens());
-    lists[1].add(d.category());
-    lists[2].add(d.rank());
-    lists[3].add(d.section());
-    lists[4].add(d.paragraph());
-    lists[5].add(d.sentence());
-    lists[6].add(d.clause());
-    lists[7].add(d.order());
     documents++;
-    tokens += d.length();
-    logProbSum += Math.round(d.logProb() * fixedPoint);
-    if (lists[0].size() >= rowGroupTokens) {
+    tokens += length;
+    logProbSum += Math.round(logP * fixedPoint);
+    if (rowGroup.length() >= rowGroupTokens) {
       flush();
     }
   }
@@ -190,7 +212,8 @@ final class ShardWriter {
     }
     scalar(6, lp);
     for (int i = 0; i < lists.length; i++) {
-      ListColumn.Chunk c = lists[i].encode(sink, dictionarySink);
+      ListColumn.Chunk c = lists[i].encode(rowGroup.column(i), numTokens, masks, rows, DocumentBuffer.bit(i), sink,
+          dictionarySink);
       file.startColumn(columns.get(SCALARS + i), c.entries(), CompressionCodecName.ZSTD);
       if (c.dictionarySize() > 0) {
         file.writeDictionaryPage(new DictionaryPage(compress(dictionarySink.array(), dictionarySink.size()),
@@ -199,10 +222,10 @@ final class ShardWriter {
       file.writeDataPage(c.entries(), sink.size(), compress(sink.array(), sink.size()), c.statistics(),
           rows, Encoding.RLE, Encoding.RLE, c.encoding());
       file.endColumn();
-      lists[i].clear();
     }
     file.endBlock();
     rows = 0;
+    rowGroup.clear();
   }
 
   private Statistics<?> longStats(int column, long[] v) {
@@ -248,21 +271,21 @@ final class ShardWriter {
     if (compressed.length < bound) {
       compressed = new byte[Math.max(bound, 2 * compressed.length)];
     }
-    long n = Zstd.compressByteArray(compressed, 0, compressed.length, bytes, 0, length, ZSTD_LEVEL);
-    if (Zstd.isError(n)) {
-      throw new IllegalStateException("zstd: " + Zstd.getErrorName(n));
-    }
-    return BytesInput.from(compressed, 0, (int) n);
+    int n = zstd.compressByteArray(compressed, 0, compressed.length, bytes, 0, length);
+    return BytesInput.from(compressed, 0, n);
   }
 
   /** Writes the last row group and the footer. */
   void finish() throws IOException {
     flush();
+    output.holdTail();
     file.end(Map.of());
+    zstd.close();
   }
 
   /** Closes the file without a footer after a failure (the retry or the abort replaces it). */
   void abandon() {
+    zstd.close();
     try {
       file.close();
     } catch (IOException | RuntimeException ignored) {
