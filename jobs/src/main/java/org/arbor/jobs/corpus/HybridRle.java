@@ -1,6 +1,8 @@
 package org.arbor.jobs.corpus;
 
-import java.util.Arrays;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Parquet's RLE / bit-packing hybrid encoding (used for repetition and definition levels and for
@@ -10,6 +12,8 @@ import java.util.Arrays;
  * significant bit on, width bytes per group).
  */
 final class HybridRle {
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private HybridRle() {}
 
   /** Bits needed for values 0 .. max (at least 1: some readers reject width 0). */
@@ -27,7 +31,8 @@ final class HybridRle {
 
   /**
    * values[from, from + n) minus base, bit-packed as one run (width at most 16); the last group is
-   * padded with zeros, which readers ignore because the page header states the value count.
+   * padded with zeros, which readers ignore because the page header states the value count. Each
+   * group of eight values (8 x width bits, at most 128) is assembled in two longs and stored whole.
    */
   static void packed(ByteSink out, int[] values, int from, int n, int base, int width) {
     if (width > 16) {
@@ -36,32 +41,48 @@ final class HybridRle {
     int groups = (n + 7) >>> 3;
     out.putVarint(((long) groups << 1) | 1);
     int bytes = groups * width;
-    out.reserve(bytes + 8);
+    out.reserve(bytes + 16); // each group stores 16 bytes; the next group overwrites the excess
     byte[] a = out.array();
-    int start = out.size();
-    int at = start;
-    long acc = 0;
-    int bits = 0;
+    int at = out.size();
     int end = from + n;
-    for (int i = from; i < end; i++) {
-      acc |= (long) (values[i] - base) << bits;
-      bits += width;
-      if (bits >= 32) {
-        a[at] = (byte) acc;
-        a[at + 1] = (byte) (acc >>> 8);
-        a[at + 2] = (byte) (acc >>> 16);
-        a[at + 3] = (byte) (acc >>> 24);
-        at += 4;
-        acc >>>= 32;
-        bits -= 32;
+    int i = from;
+    for (; i + 8 <= end; i += 8) {
+      long lo = 0;
+      long hi = 0;
+      for (int k = 0; k < 8; k++) {
+        long v = values[i + k] - base;
+        int off = k * width;
+        if (off < 64) {
+          lo |= v << off;
+          if (off + width > 64) {
+            hi |= v >>> (64 - off);
+          }
+        } else {
+          hi |= v << (off - 64);
+        }
       }
+      LONGS.set(a, at, lo);
+      LONGS.set(a, at + 8, hi);
+      at += width;
     }
-    while (bits > 0) {
-      a[at++] = (byte) acc;
-      acc >>>= 8;
-      bits -= 8;
+    if (i < end) {
+      long lo = 0;
+      long hi = 0;
+      for (int k = 0; i + k < end; k++) {
+        long v = values[i + k] - base;
+        int off = k * width;
+        if (off < 64) {
+          lo |= v << off;
+          if (off + width > 64) {
+            hi |= v >>> (64 - off);
+          }
+        } else {
+          hi |= v << (off - 64);
+        }
+      }
+      LONGS.set(a, at, lo);
+      LONGS.set(a, at + 8, hi);
     }
-    Arrays.fill(a, at, start + bytes, (byte) 0); // zero padding of the last group
     out.advance(bytes);
   }
 

@@ -29,6 +29,38 @@ class HybridRleTest {
   }
 
   @Test
+  void packsEveryWidthAndLengthLikeABitByBitWriter() {
+    java.util.Random r = new java.util.Random(5);
+    for (int width = 1; width <= 16; width++) {
+      for (int n = 1; n <= 41; n++) {
+        int base = r.nextInt(100) - 50;
+        int[] v = new int[n + 2];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = base + r.nextInt(1 << width);
+        }
+        // Reference: value j's bit b is bit j * width + b of the little-endian stream.
+        int groups = (n + 7) / 8;
+        byte[] want = new byte[groups * width];
+        for (int j = 0; j < n; j++) {
+          for (int b = 0; b < width; b++) {
+            if (((v[1 + j] - base) >>> b & 1) != 0) {
+              int bit = j * width + b;
+              want[bit >>> 3] |= (byte) (1 << (bit & 7));
+            }
+          }
+        }
+        ByteSink s = new ByteSink();
+        s.put(0x77); // packing appends after what the sink holds
+        HybridRle.packed(s, v, 1, n, base, width);
+        byte[] got = bytes(s);
+        assertEquals(0x77, got[0] & 0xFF);
+        assertEquals((groups << 1) | 1, got[1] & 0xFF, "header, width " + width + " n " + n);
+        assertArrayEquals(want, java.util.Arrays.copyOfRange(got, 2, got.length), "width " + width + " n " + n);
+      }
+    }
+  }
+
+  @Test
   void padsTheLastGroupAndSubtractsTheBase() {
     // 11, 12, 13 minus base 10 at width 2: 1 | 2 << 2 | 3 << 4 = 0x39, then the group's second byte, zero.
     ByteSink s = new ByteSink();
