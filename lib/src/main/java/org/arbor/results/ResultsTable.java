@@ -19,6 +19,7 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.arbor.parquet.CanonicalFooter;
 
 /**
  * The results table on disk: a directory of Parquet files with flat columns run, model_kind,
@@ -51,8 +52,9 @@ public final class ResultsTable {
     Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     Configuration conf = new Configuration();
-    try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(
-            HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(tmp.toUri()), conf))
+    // The whole file is held until close so that its footer can be made the same bytes in every JVM.
+    try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(new CanonicalFooter(
+            HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(tmp.toUri()), conf), true))
         .withSchema(SCHEMA).withConf(conf).withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
       for (ResultRow r : rows) {
         GenericRecord g = new GenericData.Record(SCHEMA);

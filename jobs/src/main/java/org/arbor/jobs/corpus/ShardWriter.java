@@ -23,6 +23,7 @@ import org.apache.parquet.schema.MessageTypeParser;
 import org.arbor.corpus.Document;
 import org.arbor.corpus.DocumentBuffer;
 import org.arbor.corpus.DocumentSampler;
+import org.arbor.parquet.CanonicalFooter;
 
 /**
  * Writes one corpus shard: the corpus schema of the README, column for column, as Parquet pages

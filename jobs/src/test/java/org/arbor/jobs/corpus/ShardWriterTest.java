@@ -21,6 +21,7 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.arbor.corpus.Document;
 import org.arbor.corpus.ShardReader;
+import org.arbor.parquet.CanonicalFooter;
 import org.arbor.testing.Oracle;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.arbor.jobs.corpus;
+package org.arbor.parquet;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,26 +17,42 @@ import org.apache.parquet.io.PositionOutputStream;
  * parquet-mr collects each column chunk's encodings in a HashSet of enum constants, whose order
  * follows identity hash codes, so the footer's encoding lists (and the file's bytes) change from
  * run to run. From {@link #holdTail()} on (just before the writer's {@code end}) the bytes are held
- * back; on close the footer is parsed, every encoding list sorted by its code and the footer
- * re-serialised (same length: the lists hold the same codes) before the tail is written.
+ * back (by a writer that can say when: Arbor's shard writer), or all of them from the start (for
+ * writers that cannot, such as parquet-avro's, on small files); on close the footer is parsed,
+ * every encoding list sorted by its code and the footer re-serialised (same length: the lists
+ * hold the same codes) before the held bytes are written.
  */
-final class CanonicalFooter implements OutputFile {
+public final class CanonicalFooter implements OutputFile {
   private final OutputFile file;
+  private final boolean holdAll;
   private Stream stream;
 
-  CanonicalFooter(OutputFile file) {
+  /** Holds back the tail from {@link #holdTail()} on. */
+  public CanonicalFooter(OutputFile file) {
+    this(file, false);
+  }
+
+  /** holdAll: the whole file is held in memory until close (for writers that end on close). */
+  public CanonicalFooter(OutputFile file, boolean holdAll) {
     this.file = file;
+    this.holdAll = holdAll;
   }
 
   @Override
   public PositionOutputStream create(long blockSizeHint) throws IOException {
-    stream = new Stream(file.create(blockSizeHint));
-    return stream;
+    return open(file.create(blockSizeHint));
   }
 
   @Override
   public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-    stream = new Stream(file.createOrOverwrite(blockSizeHint));
+    return open(file.createOrOverwrite(blockSizeHint));
+  }
+
+  private PositionOutputStream open(PositionOutputStream out) {
+    stream = new Stream(out);
+    if (holdAll) {
+      holdTail();
+    }
     return stream;
   }
 
@@ -56,12 +72,12 @@ final class CanonicalFooter implements OutputFile {
   }
 
   /** Holds back everything written from now on (the indexes and the footer) until close. */
-  void holdTail() {
+  public void holdTail() {
     stream.tail = new ByteArrayOutputStream();
   }
 
   /** The footer of a whole tail (... footer, 4-byte length, "PAR1") with sorted encoding lists. */
-  static byte[] canonical(byte[] tail) throws IOException {
+  public static byte[] canonical(byte[] tail) throws IOException {
     int n = tail.length;
     int length = (tail[n - 8] & 0xFF) | (tail[n - 7] & 0xFF) << 8 | (tail[n - 6] & 0xFF) << 16 | (tail[n - 5] & 0xFF) << 24;
     int start = n - 8 - length;
