@@ -52,8 +52,8 @@ public final class DocumentBuffer {
     return columns[TOKENS][i];
   }
 
-  /** Appends a token and its annotations. */
-  public void add(int token, int cat, int rk, int sec, int par, int sen, int cla, int ord) {
+  /** Appends a token and its hierarchy annotations (the order column is left unwritten). */
+  public void add(int token, int cat, int rk, int sec, int par, int sen, int cla) {
     if (n == columns[TOKENS].length) {
       reserve(1);
     }
@@ -65,7 +65,6 @@ public final class DocumentBuffer {
     a[PARAGRAPH][n] = par;
     a[SENTENCE][n] = sen;
     a[CLAUSE][n] = cla;
-    a[ORDER][n] = ord;
     n++;
   }
 

@@ -70,18 +70,18 @@ final class PcfgSampler implements DocumentSampler {
           int from = out.length() - start;
           sentence(rng, s, p, n);
           logP += sentenceLogP(from, s, p);
-          out.add(eos, g.boundaryCategory(0), 0, s, p, n, -1, 0);
+          out.add(eos, g.boundaryCategory(0), 0, s, p, n, -1);
         }
         if (eop >= 0) {
-          out.add(eop, g.boundaryCategory(1), 0, s, p, -1, -1, 0);
+          out.add(eop, g.boundaryCategory(1), 0, s, p, -1, -1);
         }
       }
       if (eosec >= 0) {
-        out.add(eosec, g.boundaryCategory(2), 0, s, -1, -1, -1, 0);
+        out.add(eosec, g.boundaryCategory(2), 0, s, -1, -1, -1);
       }
     }
     if (eod >= 0) {
-      out.add(eod, g.boundaryCategory(3), 0, -1, -1, -1, -1, 0);
+      out.add(eod, g.boundaryCategory(3), 0, -1, -1, -1, -1);
     }
     this.out = null;
     return logP;
@@ -210,19 +210,19 @@ final class PcfgSampler implements DocumentSampler {
   private double slot(Rng rng, int c, int s, int p, int n, int clauseNow) {
     LexicalClass lc = g.classes.get(c);
     if (lc.uniform()) {
-      out.add(lc.members()[rng.nextInt(lc.size())], c, 0, s, p, n, clauseNow, 0);
+      out.add(lc.members()[rng.nextInt(lc.size())], c, 0, s, p, n, clauseNow);
       return t.uniformLogP[c];
     }
     int[] topic = latent.topic == null ? null : latent.topic[s][p][c];
     if (topic == null) {
       int r = t.zipf[c].sample(rng);
-      out.add(latent.token(s, c, r), c, r + 1, s, p, n, clauseNow, 0);
+      out.add(latent.token(s, c, r), c, r + 1, s, p, n, clauseNow);
       return t.zipfLogP[c][r];
     }
     // Paragraph topic: a mixture of the topic (uniform) and the section's Zipf ranking.
     double w = g.latents.topicWeight();
     int token = rng.nextDouble() < w ? topic[rng.nextInt(topic.length)] : latent.token(s, c, t.zipf[c].sample(rng));
-    out.add(token, c, latent.rank(g, s, c, token), s, p, n, clauseNow, 0);
+    out.add(token, c, latent.rank(g, s, c, token), s, p, n, clauseNow);
     return Math.log(tokenProbability(c, token, s, p));
   }
 }

@@ -181,6 +181,45 @@ class ShardWriterTest {
     assertEquals("ok", Oracle.run(script, file.toUri().getPath(), json.toString()).trim());
   }
 
+  @Test
+  void sampledRowGroupsReadBackAsTheSamplersDocuments() throws Exception {
+    // The production path: samplers write straight into the row group (several row groups).
+    for (String preset : new String[] {"conf/grammars/ukp-released.yaml", "conf/ngram/ukp-released.yaml"}) {
+      org.arbor.corpus.DocumentSource p = org.arbor.corpus.CorpusSpec.loadProcess(
+          org.arbor.config.ConfigNode.parse("test.yaml", new java.io.StringReader("{}")),
+          org.arbor.jobs.TestCorpora.root().resolve(preset));
+      org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("sampled.parquet").toUri());
+      int reps = p.repetitions();
+      int docs = 400;
+      ShardWriter w = new ShardWriter(CONF, file, "train", 1 << 20, 12_411);
+      org.arbor.corpus.DocumentSampler writing = p.newSampler();
+      for (int i = 0; i < docs; i++) {
+        w.add(i, i / reps, i % reps, i, writing, 9);
+      }
+      w.finish();
+      org.arbor.corpus.DocumentSampler sampler = p.newSampler();
+      try (ParquetFileReader f = ParquetFileReader.open(HadoopInputFile.fromPath(file, CONF))) {
+        assertTrue(f.getRowGroups().size() >= 3, preset + ": row groups " + f.getRowGroups().size());
+      }
+      try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
+          HadoopInputFile.fromPath(file, CONF)).withConf(CONF).build()) {
+        for (int i = 0; i < docs; i++) {
+          GenericRecord g = reader.read();
+          Document d = sampler.sample(9, i / reps, i % reps);
+          assertEquals(d.logProb(), (Double) g.get("log_prob"), 0.0);
+          for (String c : LISTS) {
+            List<Integer> got = new ArrayList<>();
+            for (Object o : (List<?>) g.get(c)) {
+              got.add(((Number) o).intValue());
+            }
+            assertEquals(list(d, c), got, preset + " row " + i + " column " + c);
+          }
+        }
+        assertEquals(null, reader.read());
+      }
+    }
+  }
+
   /** The footer's bytes of a file: its last 8 + footer-length bytes. */
   private static byte[] tail(Path file) throws Exception {
     byte[] all = Files.readAllBytes(file);
