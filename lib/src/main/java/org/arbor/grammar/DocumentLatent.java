@@ -42,7 +42,9 @@ final class DocumentLatent {
   /** Shuffle steps drawn at a time (even). */
   private static final int PIECE = 32;
   private final int[] fixed;
+  /** Per class, the stream of its document ranking; and the stream of the other latents (reused). */
   private final Rng[] streams;
+  private final Rng latentStream = new Rng(0, PURPOSE, 0);
 
   /** The latents of one base document, every ranking complete. */
   DocumentLatent(GrammarSpec g, long seed, long baseDocument) {
@@ -61,6 +63,7 @@ final class DocumentLatent {
     fixed = new int[k];
     streams = new Rng[k];
     for (int c = 0; c < k; c++) {
+      streams[c] = new Rng(0, RANKING, c);
       int[] members = g.classes.get(c).members();
       document[c] = g.latents.documentRerank()[c] ? members.clone() : members;
     }
@@ -82,12 +85,13 @@ final class DocumentLatent {
       if (l.documentRerank()[c]) {
         System.arraycopy(members, 0, document[c], 0, members.length);
         fixed[c] = 0;
-        streams[c] = new Rng(seed, RANKING, Rng.key(baseDocument, c));
+        streams[c].reseed(seed, RANKING, Rng.key(baseDocument, c));
       } else {
         fixed[c] = members.length;
       }
     }
-    Rng rng = new Rng(seed, PURPOSE, baseDocument);
+    Rng rng = latentStream;
+    rng.reseed(seed, PURPOSE, baseDocument);
     for (int s = 0; s < g.sections; s++) {
       for (int c = 0; c < k; c++) {
         ranking[s][c] = l.sectionRerank()[c] ? rerank(complete(c), l.sectionFraction(), rng) : document[c];

@@ -32,6 +32,8 @@ final class PcfgSampler implements DocumentSampler {
   private long latentSeed = Long.MIN_VALUE;
   private long latentBase = -1;
   private final DocumentLatent latent;
+  /** The document's sentence stream, reseeded per document (no allocation per document). */
+  private final Rng sentenceStream = new Rng(0, PURPOSE, 0);
 
   PcfgSampler(GrammarSpec g, PcfgProcess.Tables t) {
     this.g = g;
@@ -56,7 +58,8 @@ final class PcfgSampler implements DocumentSampler {
       latentSeed = seed;
       latentBase = baseDocument;
     }
-    Rng rng = new Rng(seed, PURPOSE, Rng.key(baseDocument, repetition));
+    Rng rng = sentenceStream;
+    rng.reseed(seed, PURPOSE, Rng.key(baseDocument, repetition));
     this.out = out;
     this.start = out.length();
     double logP = 0;

@@ -31,6 +31,8 @@ final class NgramSampler implements DocumentSampler {
   private final long[] prefix;
   private final long[] power;
   private final int[] orders;
+  /** The document's stream, reseeded per document (no allocation per document). */
+  private final Rng stream = new Rng(0, PURPOSE, 0);
 
   NgramSampler(NgramProcess process) {
     this.process = process;
@@ -69,7 +71,8 @@ final class NgramSampler implements DocumentSampler {
       throw new IllegalArgumentException("N-gram documents have no repetitions");
     }
     NgramProcess.Tables t = process.tables(seed);
-    Rng rng = new Rng(seed, PURPOSE, baseDocument);
+    Rng rng = stream;
+    rng.reseed(seed, PURPOSE, baseDocument);
     int eos = spec.contentTokens;
     int tables = spec.tableCount;
     long salt = t.salt;

@@ -16,6 +16,11 @@ public final class Rng {
   private long s3;
 
   public Rng(long seed, long purpose, long id) {
+    reseed(seed, purpose, id);
+  }
+
+  /** Makes this the stream (seed, purpose, id), as a new Rng would be: samplers reuse one per stream. */
+  public void reseed(long seed, long purpose, long id) {
     long a = mix64(seed ^ mix64(purpose + 0x9E3779B97F4A7C15L));
     s0 = mix64(a + 0x9E3779B97F4A7C15L);
     s1 = mix64(a + 0x3C6EF372FE94F82AL);
