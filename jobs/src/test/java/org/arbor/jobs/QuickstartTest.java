@@ -28,26 +28,16 @@ public class QuickstartTest extends SparkTestBase {
     Path out = root.resolve("jobs/target/quickstart-tiny");
     deleteTree(out);
     Path conf = Files.createTempDirectory("arbor-quickstart-test");
-    Path pcfg = TestCorpora.write(conf, "tiny-pcfg", "grammars/small-lexicon.yaml", 60, 8, "adjacent", 2);
-    Path ngram = TestCorpora.write(conf, "tiny-ngram", "ngram/small-vocabulary.yaml", 8, 2, "shuffled", 2);
-    Path run = conf.resolve("run.yaml");
-    Files.writeString(run, String.join("\n", "name: tiny", "model: " + root.resolve("conf/models/quickstart-small.yaml"),
-        "seed: 1", "data: {context: 128}", "batch: {size: 8}", "budget: {steps: 12}",
-        "optimizer: {lr: 1.0e-3, betas: [0.9, 0.95], eps: 1.0e-8, weight_decay: 0.0, clip: 1.0}",
-        "schedule: {kind: cosine, warmup: 2, min_ratio: 0.1}", "checkpoints: {count: 3, spacing: log, eval_windows: 4}", ""));
-    // The quickstart sweep's probes with smaller samples.
-    Path sweep = conf.resolve("sweep.yaml");
-    Files.writeString(sweep, String.join("\n", "name: tiny", "seed: 1", "runs: [{run: unused}]", "probes:",
-        "  induction: {samples: 4, icl_windows: 4, sequence_length: 16, k_max: 4, context: 128}",
-        "  structure: {grammar: " + root.resolve("conf/grammars/small-lexicon.yaml") + ", prompts: 8, continuations: 4}",
-        "  function_vector: {prompts: 4}",
-        "  hydra: {prompts: 4, length: 32, positions: 8}",
-        "  geometry: {documents: 6, max_tokens: 128, max_iterations: 20}", ""));
+    String[] configs = TestCorpora.tinyQuickstart(conf);
+    Path sweep = Path.of(configs[7]);
     Set<String> probes = SweepSpec.load(root.resolve("conf/sweeps/quickstart.yaml")).probes.keySet();
     assertEquals("the test runs the quickstart's probes", probes, SweepSpec.load(sweep).probes.keySet());
 
-    Quickstart.run(new String[] {"--out", out.toString(), "--pcfg", pcfg.toString(), "--ngram", ngram.toString(),
-        "--run", run.toString(), "--sweep", sweep.toString()});
+    String[] args = new String[configs.length + 2];
+    args[0] = "--out";
+    args[1] = out.toString();
+    System.arraycopy(configs, 0, args, 2, configs.length);
+    Quickstart.run(args);
 
     List<ResultRow> rows = ResultsTable.read(out.resolve("results"));
     assertEquals("no error rows", List.of(), rows.stream().filter(ResultRow::isError).map(ResultRow::error).toList());

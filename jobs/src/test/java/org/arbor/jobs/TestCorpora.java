@@ -37,4 +37,30 @@ public final class TestCorpora {
   public static CorpusSpec parse(String yaml) {
     return new CorpusSpec(ConfigNode.parse("inline.yaml", new StringReader(yaml)), root().resolve("conf/corpora"));
   }
+
+  /**
+   * The quickstart at a tiny scale (the presets' processes and probes, a few hundred training
+   * steps' worth of tokens less): its configs written into dir, returned as quickstart options
+   * (--pcfg, --ngram, --run, --sweep and their files).
+   */
+  public static String[] tinyQuickstart(Path dir) throws IOException {
+    Path root = root();
+    Path pcfg = write(dir, "tiny-pcfg", "grammars/small-lexicon.yaml", 60, 8, "adjacent", 2);
+    Path ngram = write(dir, "tiny-ngram", "ngram/small-vocabulary.yaml", 8, 2, "shuffled", 2);
+    Path run = dir.resolve("run.yaml");
+    Files.writeString(run, String.join("\n", "name: tiny", "model: " + root.resolve("conf/models/quickstart-small.yaml"),
+        "seed: 1", "data: {context: 128}", "batch: {size: 8}", "budget: {steps: 12}",
+        "optimizer: {lr: 1.0e-3, betas: [0.9, 0.95], eps: 1.0e-8, weight_decay: 0.0, clip: 1.0}",
+        "schedule: {kind: cosine, warmup: 2, min_ratio: 0.1}", "checkpoints: {count: 3, spacing: log, eval_windows: 4}", ""));
+    // The quickstart sweep's probes with smaller samples.
+    Path sweep = dir.resolve("sweep.yaml");
+    Files.writeString(sweep, String.join("\n", "name: tiny", "seed: 1", "runs: [{run: unused}]", "probes:",
+        "  induction: {samples: 4, icl_windows: 4, sequence_length: 16, k_max: 4, context: 128}",
+        "  structure: {grammar: " + root.resolve("conf/grammars/small-lexicon.yaml") + ", prompts: 8, continuations: 4}",
+        "  function_vector: {prompts: 4}",
+        "  hydra: {prompts: 4, length: 32, positions: 8}",
+        "  geometry: {documents: 6, max_tokens: 128, max_iterations: 20}", ""));
+    return new String[] {"--pcfg", pcfg.toString(), "--ngram", ngram.toString(), "--run", run.toString(), "--sweep",
+        sweep.toString()};
+  }
 }
