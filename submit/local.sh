@@ -13,7 +13,7 @@ if [ ! -f "$jar" ] || [ ! -f "$cp_file" ] || [ -n "$(find "$root/lib/src" "$root
   (cd "$root/jobs" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=compile -Dmdep.outputFile="$cp_file" >&2)
 fi
 # Spark's own --add-opens list (org.apache.spark.launcher.JavaModuleOptions).
-opens=$(sed -n 's:.*<spark.add.opens>\(.*\)</spark.add.opens>.*:\1:p' "$root/pom.xml")
+opens=$(sed -n 's:.*<spark.add.opens>\(.*\)</spark.add.opens>.*:\1:p' "$root/pom.xml" | head -n 1)
 # This checkout's lib jar, not the shared ~/.m2 copy another checkout may have installed.
 cp="$(tr ':' '\n' < "$cp_file" | grep -v '/arbor-lib-' | paste -sd:)"
 exec java ${opens} -Xmx"${ARBOR_HEAP:-4g}" -Dai.djl.offline=true ${ARBOR_JAVA_OPTS:-} \

@@ -30,7 +30,7 @@ class ClusterJarIT {
     Path sparkOnly = sparkClasspath(work);
 
     // A stand-in for spark-submit: client mode runs the driver in this JVM, as spark-class would.
-    String opens = System.getProperty("spark.add.opens", "");
+    String opens = System.getProperty("arbor.test.opens", "");
     Path submit = work.resolve("spark-submit");
     Files.writeString(submit, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' "
         + opens + " -Xmx2g -Dai.djl.offline=true -cp '" + Files.readString(sparkOnly).trim()
