@@ -8,6 +8,7 @@ import java.util.Map;
 import org.arbor.config.ConfigNode;
 import org.arbor.model.CausalLm;
 import org.arbor.olmo.OlmoRevisions;
+import org.arbor.olmo.TokenizerIds;
 import org.arbor.probe.Probe;
 import org.arbor.probe.ProbeContext;
 import org.arbor.probe.ProbeCorpus;
@@ -57,11 +58,12 @@ public final class CellRunner {
             + " is smaller than its corpus's " + corpus.process().vocabulary().size() + " (another architecture?)"));
       }
       List<int[]> text = TextWindows.of(c, checkpoint, spec.file);
+      java.util.BitSet ordinary = corpus == null ? TokenizerIds.ordinary(checkpoint.resolve("tokenizer.json")) : null;
       List<ResultRow> rows = new ArrayList<>();
       for (String name : c.probes()) {
         Probe probe = Probes.create(name, settings(name));
         try (NDManager manager = NDManager.newBaseManager()) {
-          for (ProbeResult r : probe.run(new ProbeContext(model, corpus, text, spec.seed, manager))) {
+          for (ProbeResult r : probe.run(new ProbeContext(model, corpus, text, spec.seed, manager, ordinary))) {
             rows.add(new ResultRow(c.run(), c.modelKind(), c.checkpoint(), c.step(), c.tokensSeen(), r.probe(),
                 r.layer(), r.head(), r.key(), r.value(), null));
           }

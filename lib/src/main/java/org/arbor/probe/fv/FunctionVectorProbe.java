@@ -114,8 +114,9 @@ public final class FunctionVectorProbe implements Probe {
   /**
    * Settings keys: tasks (list; default all the context allows: paper, recall, successor with a
    * grammar, recall without), prompts (32), demonstrations (10), top_k (min(10, layers*heads/4)),
-   * batch_size (16), recall_items (2), range ([first, last]; only without a grammar), separator
-   * (token id; only without a grammar; default none).
+   * batch_size (16), recall_items (2), range ([first, last]; only without a grammar; default from a
+   * tenth of the vocabulary to the end of the tokenizer's ordinary ids, see {@link #defaultRange}),
+   * separator (token id; only without a grammar; default none).
    */
   public FunctionVectorProbe(ConfigNode settings) {
     this(read(settings));
@@ -233,7 +234,7 @@ public final class FunctionVectorProbe implements Probe {
     if (context.hasCorpus() && context.corpus().process() instanceof PcfgProcess p) {
       v = TaskVocabulary.of(p.grammar());
     } else {
-      int[] r = settings.range() != null ? settings.range() : new int[] {vocabSize / 10, vocabSize - 1};
+      int[] r = settings.range() != null ? settings.range() : defaultRange(vocabSize, context.ordinaryIds());
       v = TaskVocabulary.ofRange(r[0], r[1], settings.separator());
     }
     if (v.maxId() >= vocabSize) {
@@ -241,6 +242,25 @@ public final class FunctionVectorProbe implements Probe {
           + "), beyond the model's vocabulary of " + vocabSize);
     }
     return v;
+  }
+
+  /**
+   * Without a grammar or a configured range: ids from a tenth of the vocabulary (past the
+   * tokenizer's specials and most byte-level pieces) to the end of the run of ordinary ids that
+   * starts there, so no prompt holds an added token or an untrained padding row.
+   */
+  static int[] defaultRange(int vocabSize, java.util.BitSet ordinary) {
+    int first = vocabSize / 10;
+    if (ordinary == null) {
+      return new int[] {first, vocabSize - 1};
+    }
+    first = ordinary.nextSetBit(first);
+    if (first < 0 || first >= vocabSize) {
+      throw new IllegalArgumentException(NAME + ": the tokenizer has no ordinary token id from " + vocabSize / 10
+          + " on; set function_vector.range");
+    }
+    int end = Math.min(vocabSize, ordinary.nextClearBit(first));
+    return new int[] {first, end - 1};
   }
 
   /** One task on one model. */

@@ -130,6 +130,27 @@ class FunctionVectorProbeTest {
   }
 
   @Test
+  void defaultRangeStaysOnTheTokenizersOrdinaryIds() {
+    // No tokenizer known: a tenth of the vocabulary to its end.
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {12, 127}, FunctionVectorProbe.defaultRange(128, null));
+    // Like OLMo-1B (50304 rows, 50280 tokens, added tokens from 50254): stop before the first added id.
+    java.util.BitSet ordinary = new java.util.BitSet();
+    ordinary.set(2, 50254);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {5030, 50253},
+        FunctionVectorProbe.defaultRange(50304, ordinary));
+    // An added token inside: the range ends before it; one right at the start is skipped.
+    ordinary.clear(20000);
+    ordinary.clear(5030);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {5031, 19999},
+        FunctionVectorProbe.defaultRange(50304, ordinary));
+    java.util.BitSet none = new java.util.BitSet();
+    none.set(0, 10);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> FunctionVectorProbe.defaultRange(128, none));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("range"), e.getMessage());
+  }
+
+  @Test
   void cieFunctionVectorAndPatchingMatchTheClosedForm() {
     int d = ONE_BLOCK.hidden();
     // Zero MLP; head 1 writes nothing (its o_proj columns are zero).
