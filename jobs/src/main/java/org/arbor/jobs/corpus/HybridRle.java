@@ -47,43 +47,36 @@ final class HybridRle {
     int end = from + n;
     int i = from;
     for (; i + 8 <= end; i += 8) {
-      long lo = 0;
-      long hi = 0;
-      for (int k = 0; k < 8; k++) {
-        long v = values[i + k] - base;
-        int off = k * width;
-        if (off < 64) {
-          lo |= v << off;
-          if (off + width > 64) {
-            hi |= v >>> (64 - off);
-          }
-        } else {
-          hi |= v << (off - 64);
-        }
-      }
-      LONGS.set(a, at, lo);
-      LONGS.set(a, at + 8, hi);
+      group(values, i, 8, base, width, a, at);
       at += width;
     }
     if (i < end) {
-      long lo = 0;
-      long hi = 0;
-      for (int k = 0; i + k < end; k++) {
-        long v = values[i + k] - base;
-        int off = k * width;
-        if (off < 64) {
-          lo |= v << off;
-          if (off + width > 64) {
-            hi |= v >>> (64 - off);
-          }
-        } else {
-          hi |= v << (off - 64);
-        }
-      }
-      LONGS.set(a, at, lo);
-      LONGS.set(a, at + 8, hi);
+      group(values, i, end - i, base, width, a, at);
     }
     out.advance(bytes);
+  }
+
+  /**
+   * One group: values[i, i + count) minus base (count <= 8; missing values are zeros) in two longs,
+   * stored as 16 bytes at a[at], of which the group's width bytes count.
+   */
+  private static void group(int[] values, int i, int count, int base, int width, byte[] a, int at) {
+    long lo = 0;
+    long hi = 0;
+    for (int k = 0; k < count; k++) {
+      long v = values[i + k] - base;
+      int off = k * width;
+      if (off < 64) {
+        lo |= v << off;
+        if (off + width > 64) {
+          hi |= v >>> (64 - off);
+        }
+      } else {
+        hi |= v << (off - 64);
+      }
+    }
+    LONGS.set(a, at, lo);
+    LONGS.set(a, at + 8, hi);
   }
 
   /** values[from, from + n) minus base as runs (for columns that are constant over long stretches). */
