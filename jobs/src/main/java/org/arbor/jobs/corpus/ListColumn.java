@@ -15,8 +15,9 @@ import org.apache.parquet.schema.PrimitiveType;
  * value - min): no hashing, and the dictionary page lists every value of the range. The indices
  * are written as runs when that is smaller (section, paragraph, sentence and clause are constant
  * over long stretches), else bit-packed (tokens, category, rank). A range wider than 2^16 is
- * stored plain. Each pass is a tight loop over the whole chunk: minimum and maximum (which the JIT
- * vectorises), then runs are counted only until they show that packing is smaller.
+ * stored plain. Each pass is a tight loop over the whole chunk: minimum and maximum (in four
+ * independent lanes; the JIT does not vectorise them), then runs are counted only until they show
+ * that packing is smaller.
  */
 final class ListColumn {
   /** Widest value range that is dictionary-encoded (the dictionary page holds the whole range). */
