@@ -1,12 +1,14 @@
 package org.arbor.jobs;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.Row;
 import org.arbor.corpus.CorpusSpec;
 import org.arbor.jobs.corpus.CorpusWriter;
@@ -32,6 +34,12 @@ public class StatsTest extends SparkTestBase {
     Path corpus = work.resolve(name);
     new CorpusWriter(spark(), spec).write(corpus.toString(), false);
     new CorpusStatsJob(spark(), corpus.toString()).write(corpus.resolve("stats").toString(), false);
+    // One table file, its footer the same bytes in every JVM (Spark's writer followed HashSet order).
+    try (var files = Files.list(corpus.resolve("stats/table"))) {
+      assertEquals(List.of("part-00000.parquet"), files.map(f -> f.getFileName().toString())
+          .filter(n -> !n.startsWith(".")).sorted().toList()); // .crc: the local file system's checksums
+    }
+    assertTrue(org.arbor.testing.ParquetFooters.assertEncodingsInCodeOrder(corpus.resolve("stats/table/part-00000.parquet")) >= 1);
     return new ObjectMapper().readTree(corpus.resolve("stats/stats.json").toFile());
   }
 

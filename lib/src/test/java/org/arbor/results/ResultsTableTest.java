@@ -39,21 +39,7 @@ class ResultsTableTest {
     // differ between JVMs without CanonicalFooter.
     Path f = dir.resolve("cell-a.parquet");
     ResultsTable.write(f, ROWS);
-    byte[] all = Files.readAllBytes(f);
-    int n = all.length;
-    int length = java.nio.ByteBuffer.wrap(all, n - 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
-    org.apache.parquet.format.FileMetaData meta = org.apache.parquet.format.Util.readFileMetaData(
-        new java.io.ByteArrayInputStream(all, n - 8 - length, length));
-    int multi = 0;
-    for (org.apache.parquet.format.RowGroup g : meta.getRow_groups()) {
-      for (org.apache.parquet.format.ColumnChunk c : g.getColumns()) {
-        List<org.apache.parquet.format.Encoding> e = c.getMeta_data().getEncodings();
-        multi += e.size() > 1 ? 1 : 0;
-        for (int i = 1; i < e.size(); i++) {
-          assertTrue(e.get(i - 1).getValue() < e.get(i).getValue(), "encodings out of order: " + e);
-        }
-      }
-    }
+    int multi = org.arbor.testing.ParquetFooters.assertEncodingsInCodeOrder(f);
     assertTrue(multi >= 5, "columns with several encodings: " + multi);
     assertEquals(ROWS.get(0), ResultsTable.read(dir).get(0));
   }

@@ -75,23 +75,6 @@ public final class OutputDirectory {
     }
   }
 
-  /** Renames Spark's part-NNNNN-uuid files of a directory to part-NNNNN.parquet (stable names). */
-  public void normaliseParts(String child) {
-    try {
-      Path dir = new Path(temporary, child);
-      FileStatus[] files = fs.listStatus(dir, p -> p.getName().startsWith("part-"));
-      Arrays.sort(files, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-      for (int i = 0; i < files.length; i++) {
-        Path to = new Path(dir, String.format("part-%05d.parquet", i));
-        if (!fs.rename(files[i].getPath(), to)) {
-          throw new IOException("rename failed: " + files[i].getPath());
-        }
-      }
-    } catch (IOException e) {
-      throw new JobException(target + ": cannot name the shards of " + child + ": " + e.getMessage(), e);
-    }
-  }
-
   /** Moves the finished output into place (replacing an older finished one if allowed). */
   public void commit() {
     try {

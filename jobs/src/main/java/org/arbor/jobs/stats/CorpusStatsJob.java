@@ -9,10 +9,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.arbor.corpus.CorpusStatistics;
 import org.arbor.grammar.GrammarSpec;
 import org.arbor.grammar.LexicalClass;
@@ -106,13 +103,10 @@ public final class CorpusStatsJob {
     Map<String, Object> report = compute();
     OutputDirectory dir = OutputDirectory.begin(spark.sparkContext().hadoopConfiguration(), out, overwrite, JSON_FILE);
     try {
-      List<Row> rows = new ArrayList<>();
+      List<StatsTable.Stat> rows = new ArrayList<>();
       flatten("", "", report, rows);
-      StructType schema = new StructType()
-          .add("split", DataTypes.StringType).add("metric", DataTypes.StringType)
-          .add("key", DataTypes.StringType).add("value", DataTypes.DoubleType);
-      spark.createDataFrame(rows, schema).coalesce(1).write().parquet(dir.path("table"));
-      dir.normaliseParts("table");
+      StatsTable.write(spark.sparkContext().hadoopConfiguration(),
+          new org.apache.hadoop.fs.Path(dir.path("table"), "part-00000.parquet"), rows);
       dir.writeText(JSON_FILE, JSON.writeValueAsString(report) + "\n");
       dir.commit();
     } catch (Throwable e) {
@@ -123,7 +117,7 @@ public final class CorpusStatsJob {
   }
 
   /** Numeric leaves as (split, metric path, key, value); split is "" outside splits. */
-  private static void flatten(String split, String path, Object node, List<Row> rows) {
+  private static void flatten(String split, String path, Object node, List<StatsTable.Stat> rows) {
     if (node instanceof Map<?, ?> m) {
       for (Map.Entry<?, ?> e : m.entrySet()) {
         String k = String.valueOf(e.getKey());
@@ -137,7 +131,7 @@ public final class CorpusStatsJob {
       int dot = path.lastIndexOf('.');
       String metric = dot < 0 ? path : path.substring(0, dot);
       String key = dot < 0 ? "" : path.substring(dot + 1);
-      rows.add(RowFactory.create(split, metric, key, n.doubleValue()));
+      rows.add(new StatsTable.Stat(split, metric, key, n.doubleValue()));
     }
   }
 

@@ -23,6 +23,7 @@ import org.arbor.corpus.Document;
 import org.arbor.corpus.ShardReader;
 import org.arbor.parquet.CanonicalFooter;
 import org.arbor.testing.Oracle;
+import org.arbor.testing.ParquetFooters;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -220,37 +221,14 @@ class ShardWriterTest {
     }
   }
 
-  /** The footer's bytes of a file: its last 8 + footer-length bytes. */
-  private static byte[] tail(Path file) throws Exception {
-    byte[] all = Files.readAllBytes(file);
-    int n = all.length;
-    int length = java.nio.ByteBuffer.wrap(all, n - 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
-    return java.util.Arrays.copyOfRange(all, n - 8 - length, n);
-  }
-
-  private static org.apache.parquet.format.FileMetaData footer(byte[] tail) throws Exception {
-    return org.apache.parquet.format.Util.readFileMetaData(new java.io.ByteArrayInputStream(tail, 0, tail.length - 8));
-  }
-
   @Test
   void footerListsEncodingsInCodeOrder() throws Exception {
     Path file = Path.of(write(documents()).toUri());
-    byte[] tail = tail(file);
-    int lists = 0;
-    for (org.apache.parquet.format.RowGroup g : footer(tail).getRow_groups()) {
-      for (org.apache.parquet.format.ColumnChunk c : g.getColumns()) {
-        List<org.apache.parquet.format.Encoding> e = c.getMeta_data().getEncodings();
-        assertTrue(e.size() >= 2, "levels and values: " + e);
-        for (int i = 1; i < e.size(); i++) {
-          assertTrue(e.get(i - 1).getValue() < e.get(i).getValue(), "encodings out of order: " + e);
-        }
-        lists++;
-      }
-    }
-    assertTrue(lists > 5 * ShardWriter.SCHEMA.getColumns().size());
+    byte[] tail = ParquetFooters.tail(file);
+    assertTrue(ParquetFooters.assertEncodingsInCodeOrder(file) > 5 * ShardWriter.SCHEMA.getColumns().size());
 
     // A footer whose lists are reversed (as a HashSet may iterate them) comes back as the file's.
-    org.apache.parquet.format.FileMetaData meta = footer(tail);
+    org.apache.parquet.format.FileMetaData meta = ParquetFooters.footer(tail);
     for (org.apache.parquet.format.RowGroup g : meta.getRow_groups()) {
       for (org.apache.parquet.format.ColumnChunk c : g.getColumns()) {
         java.util.Collections.reverse(c.getMeta_data().getEncodings());
