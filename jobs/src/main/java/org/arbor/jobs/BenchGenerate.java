@@ -39,8 +39,7 @@ import org.arbor.random.Rng;
  */
 public final class BenchGenerate {
   /** The reference (Rust, rayon) generator on a 2-core machine of this kind, tokens/s per thread. */
-  private static final double REFERENCE_PCFG = 7.9e6;
-  private static final double REFERENCE_NGRAM = 15.2e6;
+  private static final double[] REFERENCE = {7.9e6, 15.2e6}; // PCFG, N-gram (the presets' order)
 
   private BenchGenerate() {}
 
@@ -64,7 +63,7 @@ public final class BenchGenerate {
         double[] one = sampling(p, 1, seconds, false);
         double all = sampling(p, cores, seconds, false)[0];
         streamOrder[i] = sampling(p, 1, seconds, true)[0];
-        double ref = i == 0 ? REFERENCE_PCFG : REFERENCE_NGRAM;
+        double ref = REFERENCE[i];
         perThread[i] = one[0];
         perCpuSecond[i] = one[1];
         System.out.printf("sampling %-5s: %6.1fM tokens/s on 1 thread (%.1fM per CPU-second), %6.1fM tokens/s per"
@@ -98,7 +97,7 @@ public final class BenchGenerate {
         long written = CorpusManifest.read(target).tokens("train");
         double rate = written / s;
         String run = n == tokens ? "warm" : "cold";
-        double ref = i == 0 ? REFERENCE_PCFG : REFERENCE_NGRAM;
+        double ref = REFERENCE[i];
         System.out.printf("generate %-5s (%s, %s): %,d tokens to Parquet in %.1f s: %.2fM tokens/s, %.2fM per core;"
             + " ratio to sampling per thread %.2f (target >= 0.5), to sampling in stream order %.2f; %.2fx the"
             + " reference's sampling per thread%n",

@@ -43,9 +43,12 @@ final class PcfgSampler implements DocumentSampler {
     this.latent = new DocumentLatent(g);
   }
 
+  /** Every column but the N-gram order. */
+  private static final int COLUMNS = ((1 << DocumentBuffer.COLUMNS) - 1) & ~DocumentBuffer.bit(DocumentBuffer.ORDER);
+
   @Override
   public int columns() {
-    return ~DocumentBuffer.bit(DocumentBuffer.ORDER) & ((1 << DocumentBuffer.COLUMNS) - 1);
+    return COLUMNS;
   }
 
   @Override

@@ -14,6 +14,7 @@ import org.arbor.probe.ProbeContext;
 import org.arbor.probe.ProbeCorpus;
 import org.arbor.probe.ProbeResult;
 import org.arbor.probe.Probes;
+import org.arbor.probe.fv.FunctionVectorProbe;
 import org.arbor.results.ResultRow;
 
 /**
@@ -58,7 +59,9 @@ public final class CellRunner {
             + " is smaller than its corpus's " + corpus.process().vocabulary().size() + " (another architecture?)"));
       }
       List<int[]> text = TextWindows.of(c, checkpoint, spec.file);
-      java.util.BitSet ordinary = corpus == null ? TokenizerIds.ordinary(checkpoint.resolve("tokenizer.json")) : null;
+      // Only the function-vector probe draws tokens from an id range; OLMo's tokenizer.json is 2 MB.
+      java.util.BitSet ordinary = corpus == null && c.probes().contains(FunctionVectorProbe.NAME)
+          ? TokenizerIds.ordinary(checkpoint.resolve("tokenizer.json")) : null;
       List<ResultRow> rows = new ArrayList<>();
       for (String name : c.probes()) {
         Probe probe = Probes.create(name, settings(name));

@@ -26,8 +26,6 @@ final class ListColumn {
   private static final int RUN_BLOCK = 1 << 10;
 
   private final PrimitiveType type;
-  private int[] compact = new int[0];
-  private int[] rowLengths = new int[0];
 
   ListColumn(PrimitiveType type) {
     this.type = type;
@@ -41,47 +39,17 @@ final class ListColumn {
   record Chunk(int dictionarySize, int entries, Encoding encoding, Statistics<?> statistics) {}
 
   /**
-   * Encodes the column of rows documents whose tokens lie one after another in values: row r has
-   * lengths[r] tokens and carries this column when masks[r] has bit (else its list is empty).
+   * Encodes the column of rows documents whose size tokens lie one after another in values, row r
+   * having lengths[r]; carried false: the process does not annotate this column and every row's
+   * list is empty.
    */
-  Chunk encode(int[] values, int[] lengths, int[] masks, int rows, int bit, ByteSink page, ByteSink dictionary) {
-    int all = 0;
-    int present = 0;
-    for (int r = 0; r < rows; r++) {
-      all += lengths[r];
-      present += (masks[r] & bit) != 0 ? 1 : 0;
-    }
-    int[] v = values;
-    int[] len = lengths;
-    int size = all;
-    if (present < rows) { // rows without the column: their lists are empty
-      if (rowLengths.length < rows) {
-        rowLengths = new int[Math.max(rows, 2 * rowLengths.length)];
-      }
-      if (compact.length < all) {
-        compact = new int[Math.max(all, 2 * compact.length)];
-      }
-      size = 0;
-      int at = 0;
-      for (int r = 0; r < rows; r++) {
-        boolean has = (masks[r] & bit) != 0;
-        rowLengths[r] = has ? lengths[r] : 0;
-        if (has) {
-          System.arraycopy(values, at, compact, size, lengths[r]);
-          size += lengths[r];
-        }
-        at += lengths[r];
-      }
-      v = compact;
-      len = rowLengths;
-    }
-    return encode(v, size, len, rows, page, dictionary);
-  }
-
-  private Chunk encode(int[] values, int size, int[] lengths, int rows, ByteSink sink, ByteSink dictionary) {
+  Chunk encode(int[] values, int size, int[] lengths, int rows, boolean carried, ByteSink sink, ByteSink dictionary) {
     sink.clear();
     dictionary.clear();
-    int empty = levels(sink, lengths, rows);
+    if (!carried) {
+      size = 0;
+    }
+    int empty = levels(sink, lengths, rows, carried);
     IntStatistics stats = (IntStatistics) Statistics.createStats(type);
     stats.incrementNumNulls(empty);
     int entries = size + empty;
@@ -181,13 +149,13 @@ final class ListColumn {
    * layout): a row of n values is levels (0, 1 x (n-1)) and (1 x n); an empty row is one 0 / 0.
    * Returns the number of empty rows.
    */
-  private static int levels(ByteSink sink, int[] lengths, int rows) {
+  private static int levels(ByteSink sink, int[] lengths, int rows, boolean carried) {
     int at = sink.size();
     sink.putInt(0);
     HybridRle.Levels rep = new HybridRle.Levels(sink, 1);
     int empty = 0;
     for (int r = 0; r < rows; r++) {
-      int n = lengths[r];
+      int n = carried ? lengths[r] : 0;
       empty += n == 0 ? 1 : 0;
       rep.add(0, 1);
       rep.add(1, Math.max(0, n - 1));
@@ -198,7 +166,7 @@ final class ListColumn {
     sink.putInt(0);
     HybridRle.Levels def = new HybridRle.Levels(sink, 1);
     for (int r = 0; r < rows; r++) {
-      int n = lengths[r];
+      int n = carried ? lengths[r] : 0;
       def.add(n == 0 ? 0 : 1, Math.max(1, n));
     }
     def.flush();

@@ -69,7 +69,7 @@ final class ShardTask implements Function2<Integer, Iterator<long[]>, Iterator<l
     DocumentSampler sampler = spec.process.newSampler();
     int reps = spec.process.repetitions();
     ShardWriter w = new ShardWriter(conf.value(), new Path(dir, String.format("part-%05d.parquet", shard)), split,
-        fixedPoint);
+        fixedPoint, sampler.columns());
     try {
       for (int j = 0; j < keys.length; j++) {
         if (fail && j == 3) {

@@ -91,8 +91,8 @@ final class ShardWriter {
   private long[] orderKey = new long[256];
   private int[] numTokens = new int[256];
   private double[] logProb = new double[256];
-  /** Per row: the columns its document carries ({@link DocumentBuffer#bit} mask). */
-  private int[] masks = new int[256];
+  /** The columns every row carries ({@link DocumentBuffer#bit} mask: the process's); the others hold empty lists. */
+  private final int carried;
   private int rows;
   private long documents;
   private long tokens;
@@ -100,14 +100,17 @@ final class ShardWriter {
 
   /**
    * Creates (or replaces: a retried task rewrites a failed attempt's file) the shard; fixedPoint
-   * scales the ln-probabilities summed in {@link #counts()}.
+   * scales the ln-probabilities summed in {@link #counts()}; carried: the columns of the corpus's
+   * process ({@link DocumentSampler#columns()}).
    */
-  ShardWriter(Configuration conf, Path path, String split, long fixedPoint) throws IOException {
-    this(conf, path, split, fixedPoint, ROW_GROUP_TOKENS);
+  ShardWriter(Configuration conf, Path path, String split, long fixedPoint, int carried) throws IOException {
+    this(conf, path, split, fixedPoint, carried, ROW_GROUP_TOKENS);
   }
 
   /** With a row group size of its own (tests use small ones to write several row groups). */
-  ShardWriter(Configuration conf, Path path, String split, long fixedPoint, int rowGroupTokens) throws IOException {
+  ShardWriter(Configuration conf, Path path, String split, long fixedPoint, int carried, int rowGroupTokens)
+      throws IOException {
+    this.carried = carried;
     this.rowGroupTokens = rowGroupTokens;
     this.split = split.getBytes(StandardCharsets.UTF_8);
     this.fixedPoint = fixedPoint;
@@ -123,19 +126,26 @@ final class ShardWriter {
 
   /** Samples document (base, rep) into the row group as row (id, key). */
   void add(long id, long base, int rep, long key, DocumentSampler sampler, long seed) throws IOException {
+    if (sampler.columns() != carried) {
+      throw new IllegalArgumentException("the sampler writes columns " + Integer.toBinaryString(sampler.columns())
+          + ", the shard carries " + Integer.toBinaryString(carried));
+    }
     int start = rowGroup.length();
     double logP = sampler.sampleInto(seed, base, rep, rowGroup);
-    row(id, base, rep, key, rowGroup.length() - start, logP, sampler.columns());
+    row(id, base, rep, key, rowGroup.length() - start, logP);
   }
 
-  /** Adds a document sampled elsewhere (its empty annotation arrays become empty lists). */
+  /** Adds a document sampled elsewhere: it must carry exactly the shard's columns (unless it is empty). */
   void add(long id, long base, int rep, long key, Document d) throws IOException {
-    int mask = DocumentBuffer.mask(d);
-    rowGroup.add(d, mask);
-    row(id, base, rep, key, d.length(), d.logProb(), mask);
+    if (d.length() > 0 && DocumentBuffer.mask(d) != carried) {
+      throw new IllegalArgumentException("document " + id + " carries columns "
+          + Integer.toBinaryString(DocumentBuffer.mask(d)) + ", the shard " + Integer.toBinaryString(carried));
+    }
+    rowGroup.add(d, carried);
+    row(id, base, rep, key, d.length(), d.logProb());
   }
 
-  private void row(long id, long base, int rep, long key, int length, double logP, int mask) throws IOException {
+  private void row(long id, long base, int rep, long key, int length, double logP) throws IOException {
     if (rows == docId.length) {
       int c = 2 * rows;
       docId = Arrays.copyOf(docId, c);
@@ -144,7 +154,6 @@ final class ShardWriter {
       orderKey = Arrays.copyOf(orderKey, c);
       numTokens = Arrays.copyOf(numTokens, c);
       logProb = Arrays.copyOf(logProb, c);
-      masks = Arrays.copyOf(masks, c);
     }
     docId[rows] = id;
     baseDocId[rows] = base;
@@ -152,7 +161,6 @@ final class ShardWriter {
     orderKey[rows] = key;
     numTokens[rows] = length;
     logProb[rows] = logP;
-    masks[rows] = mask;
     rows++;
     documents++;
     tokens += length;
@@ -213,8 +221,8 @@ final class ShardWriter {
     }
     scalar(6, lp);
     for (int i = 0; i < lists.length; i++) {
-      ListColumn.Chunk c = lists[i].encode(rowGroup.column(i), numTokens, masks, rows, DocumentBuffer.bit(i), sink,
-          dictionarySink);
+      ListColumn.Chunk c = lists[i].encode(rowGroup.column(i), rowGroup.length(), numTokens, rows,
+          (carried & DocumentBuffer.bit(i)) != 0, sink, dictionarySink);
       file.startColumn(columns.get(SCALARS + i), c.entries(), CompressionCodecName.ZSTD);
       if (c.dictionarySize() > 0) {
         file.writeDictionaryPage(new DictionaryPage(compress(dictionarySink.array(), dictionarySink.size()),

@@ -20,6 +20,7 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.arbor.corpus.Document;
+import org.arbor.corpus.DocumentBuffer;
 import org.arbor.corpus.ShardReader;
 import org.arbor.parquet.CanonicalFooter;
 import org.arbor.testing.Oracle;
@@ -54,14 +55,23 @@ class ShardWriterTest {
     return a;
   }
 
-  private static List<Document> documents() {
+  /** The columns PCFG and N-gram documents carry (the writer takes one set per shard). */
+  private static final int PCFG = ((1 << DocumentBuffer.COLUMNS) - 1) & ~DocumentBuffer.bit(DocumentBuffer.ORDER);
+  private static final int NGRAM = DocumentBuffer.bit(DocumentBuffer.TOKENS) | DocumentBuffer.bit(DocumentBuffer.CATEGORY)
+      | DocumentBuffer.bit(DocumentBuffer.SENTENCE) | DocumentBuffer.bit(DocumentBuffer.ORDER);
+
+  /** Documents of one kind: PCFG rows (hierarchy, no orders) or N-gram rows (orders, no rank or hierarchy). */
+  private static List<Document> documents(boolean ngram) {
     List<Document> docs = new ArrayList<>();
     short[] none = new short[0];
     // Token 70000 widens the range past 2^16: that row group's tokens are stored plain.
-    docs.add(new Document(new int[] {5, 70000, 3}, new short[] {0, 1, 2}, new int[] {1, 2, 0},
-        new short[] {0, 0, -1}, new short[] {0, 0, -1}, new short[] {0, 0, -1}, new short[] {0, 1, -1}, none, -1.5));
+    docs.add(ngram
+        ? new Document(new int[] {5, 70000, 3}, new short[] {0, 1, 2}, new int[0], none, none, new short[] {0, 0, 1},
+            none, new short[] {1, 2, 0}, -1.5)
+        : new Document(new int[] {5, 70000, 3}, new short[] {0, 1, 2}, new int[] {1, 2, 0}, new short[] {0, 0, -1},
+            new short[] {0, 0, -1}, new short[] {0, 0, -1}, new short[] {0, 1, -1}, none, -1.5));
     docs.add(new Document(new int[0], none, new int[0], none, none, none, none, none, 0.0));
-    Random r = new Random(11);
+    Random r = new Random(ngram ? 12 : 11);
     for (int d = 0; d < 60; d++) {
       int n = 1 + r.nextInt(40);
       int[] tokens = new int[n];
@@ -70,7 +80,6 @@ class ShardWriterTest {
         tokens[i] = r.nextInt(1001);
         rank[i] = r.nextInt(301);
       }
-      boolean ngram = d % 3 == 0; // N-gram rows: no rank or hierarchy, orders instead
       docs.add(new Document(tokens, shorts(r, n, 0, 4, 1), ngram ? new int[0] : rank,
           ngram ? none : shorts(r, n, -1, 9, 50), ngram ? none : shorts(r, n, -1, 19, 12),
           shorts(r, n, 0, 15, 6), ngram ? none : shorts(r, n, -1, 2, 3), ngram ? shorts(r, n, 0, 128, 1) : none,
@@ -99,9 +108,10 @@ class ShardWriterTest {
     return out;
   }
 
-  private org.apache.hadoop.fs.Path write(List<Document> docs) throws Exception {
-    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("part-00000.parquet").toUri());
-    ShardWriter w = new ShardWriter(CONF, file, "train", 1 << 20, 100);
+  private org.apache.hadoop.fs.Path write(List<Document> docs, boolean ngram) throws Exception {
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(
+        dir.resolve((ngram ? "ngram" : "pcfg") + "-part-00000.parquet").toUri());
+    ShardWriter w = new ShardWriter(CONF, file, "train", 1 << 20, ngram ? NGRAM : PCFG, 100);
     for (int i = 0; i < docs.size(); i++) {
       w.add(1000 + i, 500 + i / 2, i % 2, -5_000_000_000L + 7L * i, docs.get(i));
     }
@@ -114,8 +124,14 @@ class ShardWriterTest {
 
   @Test
   void parquetMrAndShardReaderReadBackEveryValue() throws Exception {
-    List<Document> docs = documents();
-    org.apache.hadoop.fs.Path file = write(docs);
+    for (boolean ngram : new boolean[] {false, true}) {
+      readBackEveryValue(ngram);
+    }
+  }
+
+  private void readBackEveryValue(boolean ngram) throws Exception {
+    List<Document> docs = documents(ngram);
+    org.apache.hadoop.fs.Path file = write(docs, ngram);
     try (ParquetFileReader f = ParquetFileReader.open(HadoopInputFile.fromPath(file, CONF))) {
       assertTrue(f.getRowGroups().size() > 5, "several row groups: " + f.getRowGroups().size());
       assertEquals(ShardWriter.SCHEMA, f.getFooter().getFileMetaData().getSchema());
@@ -152,10 +168,27 @@ class ShardWriterTest {
   }
 
   @Test
+  void aDocumentWithOtherColumnsThanTheShardsIsRefused() throws Exception {
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("mixed.parquet").toUri());
+    ShardWriter w = new ShardWriter(CONF, file, "train", 1 << 20, PCFG, 100);
+    Document ngram = documents(true).get(2);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> w.add(1, 1, 0, 1, ngram));
+    assertTrue(e.getMessage().contains("columns"), e.getMessage());
+    w.abandon();
+  }
+
+  @Test
   void pyarrowReadsBackEveryValue() throws Exception {
     Assumptions.assumeTrue(Oracle.available(), "no Python oracle (.venv); .ci/run makes one");
-    List<Document> docs = documents();
-    org.apache.hadoop.fs.Path file = write(docs);
+    for (boolean ngram : new boolean[] {false, true}) {
+      pyarrowReadsBack(ngram);
+    }
+  }
+
+  private void pyarrowReadsBack(boolean ngram) throws Exception {
+    List<Document> docs = documents(ngram);
+    org.apache.hadoop.fs.Path file = write(docs, ngram);
     List<Map<String, Object>> expected = new ArrayList<>();
     for (int i = 0; i < docs.size(); i++) {
       Map<String, Object> row = new LinkedHashMap<>();
@@ -192,7 +225,7 @@ class ShardWriterTest {
       org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("sampled.parquet").toUri());
       int reps = p.repetitions();
       int docs = 400;
-      ShardWriter w = new ShardWriter(CONF, file, "train", 1 << 20, 12_411);
+      ShardWriter w = new ShardWriter(CONF, file, "train", 1 << 20, p.newSampler().columns(), 12_411);
       org.arbor.corpus.DocumentSampler writing = p.newSampler();
       for (int i = 0; i < docs; i++) {
         w.add(i, i / reps, i % reps, i, writing, 9);
@@ -223,7 +256,7 @@ class ShardWriterTest {
 
   @Test
   void footerListsEncodingsInCodeOrder() throws Exception {
-    Path file = Path.of(write(documents()).toUri());
+    Path file = Path.of(write(documents(false), false).toUri());
     byte[] tail = ParquetFooters.tail(file);
     assertTrue(ParquetFooters.assertEncodingsInCodeOrder(file) > 5 * ShardWriter.SCHEMA.getColumns().size());
 
