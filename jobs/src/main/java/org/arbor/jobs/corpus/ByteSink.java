@@ -74,6 +74,11 @@ final class ByteSink {
     ensure(n);
   }
 
+  /** Drops everything after the first size bytes. */
+  void truncate(int size) {
+    this.size = size;
+  }
+
   void advance(int n) {
     size += n;
   }

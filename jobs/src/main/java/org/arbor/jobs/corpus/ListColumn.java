@@ -15,15 +15,14 @@ import org.apache.parquet.schema.PrimitiveType;
  * value - min): no hashing, and the dictionary page lists every value of the range. The indices
  * are written as runs when that is smaller (section, paragraph, sentence and clause are constant
  * over long stretches), else bit-packed (tokens, category, rank). A range wider than 2^16 is
- * stored plain. Each pass is a tight loop over the whole chunk: minimum and maximum (in four
- * independent lanes; the JIT does not vectorise them), then runs are counted only until they show
- * that packing is smaller.
+ * stored plain. A chunk is read twice: once for its minimum and maximum, once to encode it (a
+ * column that starts like runs but turns out smaller packed is read a third time).
  */
 final class ListColumn {
   /** Widest value range that is dictionary-encoded (the dictionary page holds the whole range). */
   static final int MAX_DICTIONARY = 1 << 16;
-  /** Values between checks of the run count against its limit. */
-  private static final int RUN_BLOCK = 1 << 10;
+  /** Values looked at to choose between runs and packing before encoding either. */
+  static final int PROBE = 256;
 
   private final PrimitiveType type;
 
@@ -71,10 +70,10 @@ final class ListColumn {
     }
     int width = HybridRle.width(range);
     sink.put(width);
-    long packedBytes = ((size + 7L) >>> 3) * width;
-    if (runsSmaller(values, size, 2 + ((width + 7) >>> 3), packedBytes)) {
-      HybridRle.runLengths(sink, values, 0, size, min, width);
-    } else {
+    int at = sink.size();
+    long packedEnd = at + 10 + ((size + 7L) >>> 3) * width; // varint header (at most 10 bytes) and the groups
+    if (!probeSuggestsRuns(values, size, width) || !HybridRle.runLengths(sink, values, 0, size, min, width, packedEnd)) {
+      sink.truncate(at);
       HybridRle.packed(sink, values, 0, size, min, width);
     }
     int dictionarySize = (int) range + 1;
@@ -86,62 +85,34 @@ final class ListColumn {
   }
 
   /**
-   * Minimum (high half) and maximum (low half) of values[0, size), size >= 1, in four independent
-   * lanes: one running minimum is a chain of dependent instructions, four overlap.
+   * Minimum (high half) and maximum (low half) of values[0, size), size >= 1. After the first few
+   * values neither changes often, so the compare-and-select per value is a well-predicted branch
+   * (0.37 ns per value, against 0.7 for four independent lanes of Math.min / Math.max).
    */
   static long minMax(int[] values, int size) {
-    int lo0 = values[0];
-    int lo1 = lo0;
-    int lo2 = lo0;
-    int lo3 = lo0;
-    int hi0 = lo0;
-    int hi1 = lo0;
-    int hi2 = lo0;
-    int hi3 = lo0;
-    int i = 0;
-    for (; i + 4 <= size; i += 4) {
-      int a = values[i];
-      int b = values[i + 1];
-      int c = values[i + 2];
-      int d = values[i + 3];
-      lo0 = Math.min(lo0, a);
-      hi0 = Math.max(hi0, a);
-      lo1 = Math.min(lo1, b);
-      hi1 = Math.max(hi1, b);
-      lo2 = Math.min(lo2, c);
-      hi2 = Math.max(hi2, c);
-      lo3 = Math.min(lo3, d);
-      hi3 = Math.max(hi3, d);
+    int lo = values[0];
+    int hi = lo;
+    for (int i = 1; i < size; i++) {
+      int v = values[i];
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
     }
-    for (; i < size; i++) {
-      lo0 = Math.min(lo0, values[i]);
-      hi0 = Math.max(hi0, values[i]);
-    }
-    int min = Math.min(Math.min(lo0, lo1), Math.min(lo2, lo3));
-    int max = Math.max(Math.max(hi0, hi1), Math.max(hi2, hi3));
-    return (long) min << 32 | (max & 0xFFFFFFFFL);
+    return (long) lo << 32 | (hi & 0xFFFFFFFFL);
   }
 
   /**
-   * Whether runs (at most bytesPerRun each) take fewer bytes than packing: counts value changes
-   * block by block and stops as soon as packing is known to win, so a column that changes at
-   * nearly every value (tokens, ranks) is scanned only in part.
+   * Whether the first {@link #PROBE} values would take fewer bytes as runs (a header and a value
+   * each, at least 1 + ceil(width / 8) bytes) than bit-packed: columns that change at nearly every
+   * value (tokens, category, rank) are packed at once, the others are written as runs until those
+   * reach the packed size.
    */
-  private static boolean runsSmaller(int[] values, int size, int bytesPerRun, long packedBytes) {
-    long runs = 1;
-    for (int from = 1; from < size; from += RUN_BLOCK) {
-      int end = Math.min(size, from + RUN_BLOCK);
-      int changes = 0;
-      for (int i = from; i < end; i++) {
-        int d = values[i] ^ values[i - 1];
-        changes += (d | -d) >>> 31;
-      }
-      runs += changes;
-      if (runs * bytesPerRun >= packedBytes) {
-        return false;
-      }
+  private static boolean probeSuggestsRuns(int[] values, int size, int width) {
+    int n = Math.min(size, PROBE);
+    int runs = 1;
+    for (int i = 1; i < n; i++) {
+      runs += values[i] != values[i - 1] ? 1 : 0;
     }
-    return true;
+    return (long) runs * (1 + ((width + 7) >>> 3)) * 8 < (long) n * width;
   }
 
   /**

@@ -2,6 +2,8 @@ package org.arbor.jobs.corpus;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -88,8 +90,15 @@ class HybridRleTest {
     HybridRle.run(s, 1, 0x1234, 9);     // a 9-bit value takes two bytes, little-endian
     assertArrayEquals(b(0x06, 0x05, 0x90, 0x03, 0x01, 0x02, 0x34, 0x12), bytes(s));
     s.clear();
-    HybridRle.runLengths(s, new int[] {-1, -1, 0, 0, 0, 2}, 0, 6, -1, 2);
+    assertTrue(HybridRle.runLengths(s, new int[] {-1, -1, 0, 0, 0, 2}, 0, 6, -1, 2, 7));
     assertArrayEquals(b(0x04, 0x00, 0x06, 0x01, 0x02, 0x03), bytes(s));
+    // Six bytes of runs reach a limit of 6: it stops after the run that reaches it.
+    s.clear();
+    assertFalse(HybridRle.runLengths(s, new int[] {-1, -1, 0, 0, 0, 2}, 0, 6, -1, 2, 6));
+    assertEquals(6, s.size());
+    s.clear();
+    assertFalse(HybridRle.runLengths(s, new int[] {-1, -1, 0, 0, 0, 2}, 0, 6, -1, 2, 3));
+    assertEquals(4, s.size());
   }
 
   @Test
