@@ -20,6 +20,7 @@ import org.arbor.corpus.DocumentBuffer;
 import org.arbor.corpus.DocumentSampler;
 import org.arbor.corpus.DocumentSource;
 import org.arbor.jobs.corpus.CorpusWriter;
+import org.arbor.jobs.corpus.OneThreadWrite;
 import org.arbor.random.Rng;
 
 /**
@@ -35,7 +36,8 @@ import org.arbor.random.Rng;
  * <p>Sampling is timed as the reference samples: the repetitions of a base document one after
  * another, so its latents are drawn once for all of them. Generate samples in stream order, where
  * repetitions are scattered and nearly every document redraws its base document's latents; the
- * sampling rate in that order is printed too, as the part of generate's cost that is sampling.
+ * sampling rate in that order is printed too, as the part of generate's cost that is sampling, and
+ * so is one shard task's loop on one thread without Spark, to show what writing adds per token.
  */
 public final class BenchGenerate {
   /** The reference (Rust, rayon) generator on a 2-core machine of this kind, tokens/s per thread. */
@@ -71,6 +73,18 @@ public final class BenchGenerate {
             one[1] / 1e6, all / cores / 1e6, cores, ref / 1e6, one[0] / ref);
         System.out.printf("sampling %-5s: %6.1fM tokens/s on 1 thread in stream order (repetitions scattered, as generate"
             + " samples them)%n", presets[i][0], streamOrder[i] / 1e6);
+        Path shard = Files.createTempFile("arbor-bench-shard", ".parquet");
+        try {
+          double[] ns = OneThreadWrite.nanosPerToken(p, Math.max(1_000_000, tokens / 2), shard, 5);
+          double adjacentNs = 1e9 / one[0];
+          System.out.printf("write   %-5s: %6.1f ns/token to one shard on 1 thread, no Spark = %.1f sampling in stream order"
+              + " + %.1f writing; against sampling with repetitions adjacent (%.1f ns/token): ratio %.2f, %.2f if writing"
+              + " were free%n", presets[i][0], ns[0], ns[1], ns[0] - ns[1], adjacentNs, adjacentNs / ns[0],
+              adjacentNs / ns[1]);
+        } finally {
+          Files.deleteIfExists(shard);
+          Files.deleteIfExists(shard.resolveSibling("." + shard.getFileName() + ".crc"));
+        }
       }
     }
     if (only.equals("sampling")) {
