@@ -30,6 +30,21 @@ final class HybridRle {
     }
   }
 
+  /** One run written at a[at] (room for 7 bytes, width at most 16); returns the position after it. */
+  private static int run(byte[] a, int at, int count, int value, int width) {
+    long header = (long) count << 1;
+    while (header >= 0x80) {
+      a[at++] = (byte) (header | 0x80);
+      header >>>= 7;
+    }
+    a[at++] = (byte) header;
+    a[at++] = (byte) value;
+    if (width > 8) {
+      a[at++] = (byte) (value >>> 8);
+    }
+    return at;
+  }
+
   /**
    * values[from, from + n) minus base, bit-packed as one run (width at most 16); the last group is
    * padded with zeros, which readers ignore because the page header states the value count. A
@@ -80,27 +95,41 @@ final class HybridRle {
     LONGS.set(a, at + 8, high >>> (64 - half));
   }
 
+  /** Values scanned for run ends at a time. */
+  private static final int SCAN = 1 << 10;
+
   /**
    * values[from, from + n) minus base as runs (for columns that are constant over long stretches),
-   * appended to out unless out would reach limit bytes: then returns false at once, having written
-   * part of them (the caller truncates and packs instead).
+   * appended to out; returns false, with part of them written, once out reaches limit bytes (the
+   * caller truncates and packs instead; checked after each block of {@link #SCAN} values). Run
+   * ends are found without a branch per value (the position is stored, the count advances on a
+   * change), because where runs are short a loop that stops at each end mispredicts once per run.
    */
   static boolean runLengths(ByteSink out, int[] values, int from, int n, int base, int width, long limit) {
     int end = from + n;
-    int i = from;
-    while (i < end) {
-      int v = values[i];
-      int j = i + 1;
-      while (j < end && values[j] == v) {
-        j++;
+    int[] ends = new int[SCAN];
+    int start = from;
+    for (int b = from + 1; b < end; b += SCAN) {
+      int e = Math.min(end, b + SCAN);
+      int k = 0;
+      for (int i = b; i < e; i++) {
+        ends[k] = i;
+        k += values[i] != values[i - 1] ? 1 : 0;
       }
-      run(out, j - i, v - base, width);
+      out.reserve(k * 7); // a run is at most 7 bytes: a 5-byte header (counts < 2^31) and 2 value bytes
+      byte[] a = out.array();
+      int at = out.size();
+      for (int c = 0; c < k; c++) {
+        at = run(a, at, ends[c] - start, values[start] - base, width);
+        start = ends[c];
+      }
+      out.advance(at - out.size());
       if (out.size() >= limit) {
         return false;
       }
-      i = j;
     }
-    return true;
+    run(out, end - start, values[start] - base, width);
+    return out.size() < limit;
   }
 
   /** Consecutive runs of level values, merged while the value stays the same. */

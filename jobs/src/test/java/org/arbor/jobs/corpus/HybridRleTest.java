@@ -92,13 +92,25 @@ class HybridRleTest {
     s.clear();
     assertTrue(HybridRle.runLengths(s, new int[] {-1, -1, 0, 0, 0, 2}, 0, 6, -1, 2, 7));
     assertArrayEquals(b(0x04, 0x00, 0x06, 0x01, 0x02, 0x03), bytes(s));
-    // Six bytes of runs reach a limit of 6: it stops after the run that reaches it.
+    // Six bytes of runs reach a limit of 6.
     s.clear();
     assertFalse(HybridRle.runLengths(s, new int[] {-1, -1, 0, 0, 0, 2}, 0, 6, -1, 2, 6));
-    assertEquals(6, s.size());
+    // Runs that cross blocks of scanned values: 3000 values in runs of 7 (the last of 4), width 9.
+    int[] v = new int[3000];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = 300 + i / 7 % 200;
+    }
     s.clear();
-    assertFalse(HybridRle.runLengths(s, new int[] {-1, -1, 0, 0, 0, 2}, 0, 6, -1, 2, 3));
-    assertEquals(4, s.size());
+    assertTrue(HybridRle.runLengths(s, v, 0, v.length, 300, 9, Long.MAX_VALUE));
+    byte[] out = bytes(s);
+    assertEquals(429 * 3, out.length);
+    for (int r = 0; r < 429; r++) {
+      assertEquals((r < 428 ? 7 : 4) << 1, out[3 * r], "run " + r);
+      assertEquals(r % 200, (out[3 * r + 1] & 0xFF) | (out[3 * r + 2] & 0xFF) << 8, "run " + r);
+    }
+    // A limit stops it partway: it says so, and the caller drops what it wrote.
+    s.clear();
+    assertFalse(HybridRle.runLengths(s, v, 0, v.length, 300, 9, 600));
   }
 
   @Test
