@@ -25,13 +25,15 @@ import org.arbor.random.Rng;
 
 /**
  * bench-generate [--tokens 20000000] [--seconds 2] [--out DIR] [--only sampling|generate]
- *                [--placement shuffled|adjacent]
+ *                [--placement shuffled|adjacent] [--rounds 1]
  * Prints sampling tokens/s per thread (1 thread and all cores) for the ukp-released PCFG and N-gram
  * presets against the reference generator's per-thread rates, then generate-to-Parquet tokens/s,
  * per core, with the JVM's peak heap and the process's peak resident memory. Both rates are also
  * given per CPU-second (thread CPU time for sampling, the JVM's CPU time for generating), which a
  * shared machine distorts far less than wall time. Each generate figure comes after a corpus a
- * tenth of the size (printed as "cold"), which pays for compiling the job's code.
+ * tenth of the size (printed as "cold"), which pays for compiling the job's code; --rounds N
+ * generates the measured corpus N times (the JIT keeps improving the write loop over the first few
+ * hundred million tokens, so later rounds come closer to a long job's steady rate).
  *
  * <p>Sampling is timed as the reference samples: the repetitions of a base document one after
  * another, so its latents are drawn once for all of them. Generate samples in stream order, where
@@ -52,6 +54,7 @@ public final class BenchGenerate {
     String only = args.get("only", "");
     String out = args.get("out", "");
     String placement = args.get("placement", "shuffled");
+    int rounds = Integer.parseInt(args.get("rounds", "1"));
     args.finish();
     int cores = Runtime.getRuntime().availableProcessors();
     System.out.printf("machine: %d cores, max heap %d MB%n", cores, Runtime.getRuntime().maxMemory() >> 20);
@@ -95,7 +98,11 @@ public final class BenchGenerate {
     for (int i = 0; i < presets.length; i++) {
       // The first, smaller corpus pays the JIT's compilation of the job (excluded from the sampling
       // rates too); the second is the measured one.
-      for (long n : new long[] {Math.max(1, tokens / 10), tokens}) {
+      long[] sizes = new long[1 + rounds];
+      Arrays.fill(sizes, tokens);
+      sizes[0] = Math.max(1, tokens / 10);
+      for (int round = 0; round < sizes.length; round++) {
+        long n = sizes[round];
         double tokensPerDoc = i == 0 ? 96 : 16 * 60.5;
         long base = Math.max(1, Math.round(n / tokensPerDoc / (i == 0 ? 10 : 1)));
         String yaml = "name: bench-" + presets[i][0] + "\nprocess: " + Path.of(presets[i][1]).toAbsolutePath()
@@ -110,7 +117,7 @@ public final class BenchGenerate {
         double cpu = (processCpuNanos() - cpu0) / 1e9;
         long written = CorpusManifest.read(target).tokens("train");
         double rate = written / s;
-        String run = n == tokens ? "warm" : "cold";
+        String run = round == 0 ? "cold" : rounds == 1 ? "warm" : "warm " + round;
         double ref = REFERENCE[i];
         System.out.printf("generate %-5s (%s, %s): %,d tokens to Parquet in %.1f s: %.2fM tokens/s, %.2fM per core;"
             + " ratio to sampling per thread %.2f (target >= 0.5), to sampling in stream order %.2f; %.2fx the"
