@@ -22,27 +22,32 @@ final class HybridRle {
     return Math.max(1, 64 - Long.numberOfLeadingZeros(max));
   }
 
+  /** Bytes one run takes at most: a 10-byte header and a value of up to 32 bits. */
+  private static final int MAX_RUN_BYTES = 14;
+
   /** One run of count copies of value. */
   static void run(ByteSink out, long count, int value, int width) {
-    out.putVarint(count << 1);
-    for (int b = 0; b < width; b += 8) {
-      out.put(value >>> b);
-    }
+    out.reserve(MAX_RUN_BYTES);
+    out.advance(run(out.array(), out.size(), count, value, width) - out.size());
   }
 
-  /** One run written at a[at] (room for 7 bytes, width at most 16); returns the position after it. */
-  private static int run(byte[] a, int at, int count, int value, int width) {
-    long header = (long) count << 1;
+  /** One run written at a[at] (room for {@link #MAX_RUN_BYTES}); returns the position after it. */
+  private static int run(byte[] a, int at, long count, int value, int width) {
+    long header = count << 1;
     while (header >= 0x80) {
       a[at++] = (byte) (header | 0x80);
       header >>>= 7;
     }
     a[at++] = (byte) header;
-    a[at++] = (byte) value;
-    if (width > 8) {
-      a[at++] = (byte) (value >>> 8);
+    for (int b = 0; b < width; b += 8) {
+      a[at++] = (byte) (value >>> b);
     }
     return at;
+  }
+
+  /** Bytes of a ULEB128 varint. */
+  static int varintBytes(long v) {
+    return Math.max(1, (70 - Long.numberOfLeadingZeros(v)) / 7);
   }
 
   /**
@@ -116,7 +121,7 @@ final class HybridRle {
         ends[k] = i;
         k += values[i] != values[i - 1] ? 1 : 0;
       }
-      out.reserve(k * 7); // a run is at most 7 bytes: a 5-byte header (counts < 2^31) and 2 value bytes
+      out.reserve(k * MAX_RUN_BYTES);
       byte[] a = out.array();
       int at = out.size();
       for (int c = 0; c < k; c++) {

@@ -71,7 +71,8 @@ final class ListColumn {
     int width = HybridRle.width(range);
     sink.put(width);
     int at = sink.size();
-    long packedEnd = at + 10 + ((size + 7L) >>> 3) * width; // varint header (at most 10 bytes) and the groups
+    long groups = (size + 7L) >>> 3;
+    long packedEnd = at + HybridRle.varintBytes(groups << 1 | 1) + groups * width;
     if (!probeSuggestsRuns(values, size, width) || !HybridRle.runLengths(sink, values, 0, size, min, width, packedEnd)) {
       sink.truncate(at);
       HybridRle.packed(sink, values, 0, size, min, width);

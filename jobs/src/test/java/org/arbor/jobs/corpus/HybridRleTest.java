@@ -128,6 +128,21 @@ class HybridRleTest {
   }
 
   @Test
+  void varintBytesCountsSevenBitsAByte() {
+    assertEquals(1, HybridRle.varintBytes(0));
+    assertEquals(1, HybridRle.varintBytes(127));
+    assertEquals(2, HybridRle.varintBytes(128));
+    assertEquals(2, HybridRle.varintBytes(16383));
+    assertEquals(3, HybridRle.varintBytes(16384));
+    assertEquals(10, HybridRle.varintBytes(-1L));
+    for (long v : new long[] {0, 1, 300, 1L << 20, 1L << 40, Long.MAX_VALUE}) {
+      ByteSink s = new ByteSink();
+      s.putVarint(v);
+      assertEquals(s.size(), HybridRle.varintBytes(v), "v " + v);
+    }
+  }
+
+  @Test
   void widthCoversTheRange() {
     assertEquals(1, HybridRle.width(0));
     assertEquals(1, HybridRle.width(1));
