@@ -54,7 +54,10 @@ public final class BenchGenerate {
     String only = args.get("only", "");
     String out = args.get("out", "");
     String placement = args.get("placement", "shuffled");
-    int rounds = Integer.parseInt(args.get("rounds", "1"));
+    int rounds = args.intValue("rounds", 1);
+    if (rounds < 1) {
+      throw args.usage("--rounds must be at least 1, got " + rounds);
+    }
     args.finish();
     int cores = Runtime.getRuntime().availableProcessors();
     System.out.printf("machine: %d cores, max heap %d MB%n", cores, Runtime.getRuntime().maxMemory() >> 20);

@@ -20,7 +20,6 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
-import org.arbor.corpus.Document;
 import org.arbor.corpus.DocumentBuffer;
 import org.arbor.corpus.DocumentSampler;
 import org.arbor.parquet.CanonicalFooter;
@@ -133,16 +132,6 @@ final class ShardWriter {
     int start = rowGroup.length();
     double logP = sampler.sampleInto(seed, base, rep, rowGroup);
     row(id, base, rep, key, rowGroup.length() - start, logP);
-  }
-
-  /** Adds a document sampled elsewhere: it must carry exactly the shard's columns (unless it is empty). */
-  void add(long id, long base, int rep, long key, Document d) throws IOException {
-    if (d.length() > 0 && DocumentBuffer.mask(d) != carried) {
-      throw new IllegalArgumentException("document " + id + " carries columns "
-          + Integer.toBinaryString(DocumentBuffer.mask(d)) + ", the shard " + Integer.toBinaryString(carried));
-    }
-    rowGroup.add(d, carried);
-    row(id, base, rep, key, d.length(), d.logProb());
   }
 
   private void row(long id, long base, int rep, long key, int length, double logP) throws IOException {

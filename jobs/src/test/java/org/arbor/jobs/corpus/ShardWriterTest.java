@@ -21,6 +21,7 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.arbor.corpus.Document;
 import org.arbor.corpus.DocumentBuffer;
+import org.arbor.corpus.DocumentSampler;
 import org.arbor.corpus.ShardReader;
 import org.arbor.parquet.CanonicalFooter;
 import org.arbor.testing.Oracle;
@@ -88,6 +89,22 @@ class ShardWriterTest {
     return docs;
   }
 
+  /** A sampler that writes the given document (its columns in mask) whatever it is asked for. */
+  private static DocumentSampler replay(Document d, int mask) {
+    return new DocumentSampler() {
+      @Override
+      public double sampleInto(long seed, long baseDocument, int repetition, DocumentBuffer out) {
+        out.add(d, mask);
+        return d.logProb();
+      }
+
+      @Override
+      public int columns() {
+        return mask;
+      }
+    };
+  }
+
   private static List<Integer> list(Document d, String column) {
     List<Integer> out = new ArrayList<>();
     switch (column) {
@@ -113,7 +130,7 @@ class ShardWriterTest {
         dir.resolve((ngram ? "ngram" : "pcfg") + "-part-00000.parquet").toUri());
     ShardWriter w = new ShardWriter(CONF, file, "train", 1 << 20, ngram ? NGRAM : PCFG, 100);
     for (int i = 0; i < docs.size(); i++) {
-      w.add(1000 + i, 500 + i / 2, i % 2, -5_000_000_000L + 7L * i, docs.get(i));
+      w.add(1000 + i, 500 + i / 2, i % 2, -5_000_000_000L + 7L * i, replay(docs.get(i), ngram ? NGRAM : PCFG), 0);
     }
     w.finish();
     long[] c = w.counts();
@@ -173,7 +190,7 @@ class ShardWriterTest {
     ShardWriter w = new ShardWriter(CONF, file, "train", 1 << 20, PCFG, 100);
     Document ngram = documents(true).get(2);
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> w.add(1, 1, 0, 1, ngram));
+        () -> w.add(1, 1, 0, 1, replay(ngram, NGRAM), 0));
     assertTrue(e.getMessage().contains("columns"), e.getMessage());
     w.abandon();
   }
@@ -226,12 +243,12 @@ class ShardWriterTest {
       int reps = p.repetitions();
       int docs = 400;
       ShardWriter w = new ShardWriter(CONF, file, "train", 1 << 20, p.newSampler().columns(), 12_411);
-      org.arbor.corpus.DocumentSampler writing = p.newSampler();
+      DocumentSampler writing = p.newSampler();
       for (int i = 0; i < docs; i++) {
         w.add(i, i / reps, i % reps, i, writing, 9);
       }
       w.finish();
-      org.arbor.corpus.DocumentSampler sampler = p.newSampler();
+      DocumentSampler sampler = p.newSampler();
       try (ParquetFileReader f = ParquetFileReader.open(HadoopInputFile.fromPath(file, CONF))) {
         assertTrue(f.getRowGroups().size() >= 3, preset + ": row groups " + f.getRowGroups().size());
       }
