@@ -69,6 +69,13 @@ final class ByteSink {
     size += b.length;
   }
 
+  /** Appends another sink's content. */
+  void putBytes(ByteSink other) {
+    ensure(other.size);
+    System.arraycopy(other.bytes, 0, bytes, size, other.size);
+    size += other.size;
+  }
+
   /** Room for n more bytes; the caller writes them into {@link #array()} from {@link #size()} on and calls {@link #advance}. */
   void reserve(int n) {
     ensure(n);

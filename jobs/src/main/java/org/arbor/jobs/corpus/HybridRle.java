@@ -106,9 +106,10 @@ final class HybridRle {
   /**
    * values[from, from + n) minus base as runs (for columns that are constant over long stretches),
    * appended to out; returns false, with part of them written, once out reaches limit bytes (the
-   * caller truncates and packs instead; checked after each block of {@link #SCAN} values). Run
-   * ends are found without a branch per value (the position is stored, the count advances on a
-   * change), because where runs are short a loop that stops at each end mispredicts once per run.
+   * caller truncates and packs instead; checked after each block of {@link #SCAN} values). Eight
+   * values equal to the one before them are skipped with one test; in the eight after a change,
+   * run ends are found without a branch per value (the position is stored, the count advances on a
+   * change), because a loop that stops at each end mispredicts once per run.
    */
   static boolean runLengths(ByteSink out, int[] values, int from, int n, int base, int width, long limit) {
     int end = from + n;
@@ -117,9 +118,20 @@ final class HybridRle {
     for (int b = from + 1; b < end; b += SCAN) {
       int e = Math.min(end, b + SCAN);
       int k = 0;
-      for (int i = b; i < e; i++) {
-        ends[k] = i;
-        k += values[i] != values[i - 1] ? 1 : 0;
+      int i = b;
+      while (i < e) {
+        if (i + 8 <= e) { // skip eight values at once while the run goes on
+          int p = values[i - 1];
+          if (((values[i] ^ p) | (values[i + 1] ^ p) | (values[i + 2] ^ p) | (values[i + 3] ^ p)
+              | (values[i + 4] ^ p) | (values[i + 5] ^ p) | (values[i + 6] ^ p) | (values[i + 7] ^ p)) == 0) {
+            i += 8;
+            continue;
+          }
+        }
+        for (int stop = Math.min(e, i + 8); i < stop; i++) {
+          ends[k] = i;
+          k += values[i] != values[i - 1] ? 1 : 0;
+        }
       }
       out.reserve(k * MAX_RUN_BYTES);
       byte[] a = out.array();

@@ -78,6 +78,9 @@ final class ShardWriter {
   private final DocumentBuffer rowGroup;
   private final ByteSink sink = new ByteSink();
   private final ByteSink dictionarySink = new ByteSink();
+  /** The row group's level blocks for the columns the process carries, and for those it does not. */
+  private final ListColumn.Levels carriedLevels = new ListColumn.Levels();
+  private final ListColumn.Levels emptyLevels = new ListColumn.Levels();
   /** ZSTD's output, reused: ParquetFileWriter copies a page out before the next one is compressed. */
   private byte[] compressed = new byte[1 << 12];
   /** One native ZSTD context for all pages (making one per page costs more than compressing a small one). */
@@ -209,9 +212,11 @@ final class ShardWriter {
       lp.updateStats(logProb[r]);
     }
     scalar(6, lp);
+    carriedLevels.encode(numTokens, rows, true);
+    emptyLevels.encode(numTokens, rows, false);
     for (int i = 0; i < lists.length; i++) {
-      ListColumn.Chunk c = lists[i].encode(rowGroup.column(i), rowGroup.length(), numTokens, rows,
-          (carried & DocumentBuffer.bit(i)) != 0, sink, dictionarySink);
+      ListColumn.Levels levels = (carried & DocumentBuffer.bit(i)) != 0 ? carriedLevels : emptyLevels;
+      ListColumn.Chunk c = lists[i].encode(rowGroup.column(i), rowGroup.length(), levels, sink, dictionarySink);
       file.startColumn(columns.get(SCALARS + i), c.entries(), CompressionCodecName.ZSTD);
       if (c.dictionarySize() > 0) {
         file.writeDictionaryPage(new DictionaryPage(compress(dictionarySink.array(), dictionarySink.size()),

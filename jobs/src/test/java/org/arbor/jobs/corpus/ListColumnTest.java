@@ -1,5 +1,6 @@
 package org.arbor.jobs.corpus;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
@@ -31,7 +32,7 @@ class ListColumnTest {
   }
 
   private static ListColumn.Chunk encode(int[] v, ByteSink sink) {
-    return COLUMN.encode(v, v.length, new int[] {v.length}, 1, true, sink, new ByteSink());
+    return COLUMN.encode(v, v.length, new ListColumn.Levels().encode(new int[] {v.length}, 1, true), sink, new ByteSink());
   }
 
   @Test
@@ -77,6 +78,67 @@ class ListColumnTest {
     sink.clear();
     encode(v, sink);
     assertEquals(levelBytes(v.length) + 1 + 2 * (2 + 1), sink.size());
+  }
+
+  /** Expected page of one document whose dictionary indices are given: levels, width byte, one packed run. */
+  private static byte[] packedPage(int n, int[] indices, int width) {
+    ByteSink s = new ByteSink();
+    s.putBytes(new ListColumn.Levels().encode(new int[] {n}, 1, true).bytes);
+    s.put(width);
+    HybridRle.packed(s, indices, 0, n, 0, width);
+    return Arrays.copyOf(s.array(), s.size());
+  }
+
+  @Test
+  void fewValuesSpreadOverAWideRangeGetADictionaryOfTheValuesPresent() {
+    // The N-gram orders: 0 and 1, 2, 4, ..., 128. Range 128 needs 8 bits, 9 values need 4.
+    int[] orders = {0, 1, 2, 4, 8, 16, 32, 64, 128};
+    ListColumn column = new ListColumn(ShardWriter.SCHEMA.getColumns().get(7).getPrimitiveType());
+    Random r = new Random(5);
+    for (int round = 0; round < 3; round++) { // the scratch table is left clear for the next column
+      int[] v = new int[3000];
+      int[] expected = new int[v.length];
+      for (int i = 0; i < v.length; i++) {
+        expected[i] = r.nextInt(orders.length);
+        v[i] = orders[expected[i]];
+      }
+      v[0] = 0;
+      v[1] = 128;
+      expected[0] = 0;
+      expected[1] = 8;
+      ByteSink sink = new ByteSink();
+      ByteSink dictionary = new ByteSink();
+      ListColumn.Chunk c = column.encode(v, v.length, new ListColumn.Levels().encode(new int[] {v.length}, 1, true),
+          sink, dictionary);
+      assertEquals(orders.length, c.dictionarySize());
+      ByteSink want = new ByteSink();
+      for (int o : orders) {
+        want.putInt(o);
+      }
+      assertArrayEquals(Arrays.copyOf(want.array(), want.size()), Arrays.copyOf(dictionary.array(), dictionary.size()));
+      assertArrayEquals(packedPage(v.length, expected, 4), Arrays.copyOf(sink.array(), sink.size()));
+    }
+  }
+
+  @Test
+  void aColumnWhoseProbeLooksSparseButIsNotKeepsTheRangeDictionary() {
+    // The first 256 values take two values, the rest every value of 0..128: a full dictionary.
+    int[] v = new int[3000];
+    Random r = new Random(6);
+    for (int i = 0; i < v.length; i++) {
+      v[i] = i < ListColumn.PROBE ? 128 * (i & 1) : r.nextInt(129);
+    }
+    ByteSink sink = new ByteSink();
+    ListColumn.Chunk c = encode(v, sink);
+    assertEquals(129, c.dictionarySize());
+    assertArrayEquals(packedPage(v.length, v, 8), Arrays.copyOf(sink.array(), sink.size()));
+    // A second, truly sparse column through the same encoder: the scratch table was cleared.
+    int[] w = new int[3000];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = 100 * (i % 3);
+    }
+    sink.clear();
+    assertEquals(3, encode(w, sink).dictionarySize());
   }
 
   @Test
