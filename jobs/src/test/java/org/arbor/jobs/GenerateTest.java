@@ -91,6 +91,9 @@ public class GenerateTest extends SparkTestBase {
     // Repetitions share their base document, test documents are whole held-out base documents.
     assertEquals(0, spark().read().parquet(out.resolve("train").toString()).where("base_doc_id < 4").count());
     assertEquals(40, spark().read().parquet(out.resolve("test").toString()).count());
+    // The shards went through Arbor's local file system (no chmod forked per file).
+    assertEquals(NioLocalFileSystem.class, new org.apache.hadoop.fs.Path(out.toUri())
+        .getFileSystem(spark().sparkContext().hadoopConfiguration()).getClass());
   }
 
   @Test
