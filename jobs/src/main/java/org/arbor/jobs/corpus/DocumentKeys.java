@@ -9,8 +9,9 @@ import org.arbor.corpus.CorpusSpec;
 import scala.Tuple2;
 
 /**
- * The map side of the keys-only shuffle: for a range of base document ids, the (order key,
- * document id) pair of every document, bucketed by the shard whose key range holds it. Documents
+ * The map side of the keys-only shuffle: for a range of base document ids of one split ({first,
+ * end, split}), the (order key, document id) pair of every document, bucketed by the job partition
+ * of the shard whose key range holds it. Documents
  * are not sampled here: a document is a pure function of (process, seed, base id, repetition), so
  * the shard's task samples it again where it writes it, and no token crosses the shuffle (16
  * bytes per document do). Ranges are cut into chunks of at most {@link #CHUNK} documents, one
@@ -22,13 +23,16 @@ final class DocumentKeys implements PairFlatMapFunction<long[], Integer, long[]>
   private final CorpusSpec.Placement placement;
   private final long seed;
   private final int repetitions;
-  private final int shards;
+  private final int[] shards;
+  private final int[] firstPartition;
 
-  DocumentKeys(CorpusSpec spec, int shards) {
+  /** shards[s]: split s's shard count; its shard k is the job's partition firstPartition[s] + k. */
+  DocumentKeys(CorpusSpec spec, int[] shards, int[] firstPartition) {
     this.placement = spec.placement;
     this.seed = spec.seed;
     this.repetitions = spec.process.repetitions();
     this.shards = shards;
+    this.firstPartition = firstPartition;
   }
 
   /** A batch: keys in [0, n), their document ids in [n, 2n). */
@@ -38,6 +42,7 @@ final class DocumentKeys implements PairFlatMapFunction<long[], Integer, long[]>
 
   @Override
   public Iterator<Tuple2<Integer, long[]>> call(long[] baseRange) {
+    int split = (int) baseRange[2];
     long basesPerChunk = Math.max(1, CHUNK / repetitions);
     return new Iterator<>() {
       long next = baseRange[0];
@@ -50,7 +55,7 @@ final class DocumentKeys implements PairFlatMapFunction<long[], Integer, long[]>
           ready.clear();
           at = 0;
           long end = Math.min(baseRange[1], next + basesPerChunk);
-          chunk(next, end, ready);
+          chunk(next, end, shards[split], firstPartition[split], ready);
           next = end;
         }
         return at < ready.size();
@@ -66,7 +71,7 @@ final class DocumentKeys implements PairFlatMapFunction<long[], Integer, long[]>
     };
   }
 
-  private void chunk(long fromBase, long toBase, List<Tuple2<Integer, long[]>> out) {
+  private void chunk(long fromBase, long toBase, int shards, int partition, List<Tuple2<Integer, long[]>> out) {
     long firstId = CorpusLayout.documentId(fromBase, 0, repetitions);
     int n = (int) ((toBase - fromBase) * repetitions);
     long[] keys = new long[n];
@@ -90,7 +95,7 @@ final class DocumentKeys implements PairFlatMapFunction<long[], Integer, long[]>
     }
     for (int s = 0; s < shards; s++) {
       if (sizes[s] > 0) {
-        out.add(new Tuple2<>(s, batches[s]));
+        out.add(new Tuple2<>(partition + s, batches[s]));
       }
     }
   }

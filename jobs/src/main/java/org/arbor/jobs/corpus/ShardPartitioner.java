@@ -2,11 +2,12 @@ package org.arbor.jobs.corpus;
 
 import org.apache.spark.Partitioner;
 
-/** Partition p is shard p: the key of a key batch is the shard it belongs to. */
+/** The key of a key batch is the job partition of the shard it belongs to. */
 final class ShardPartitioner extends Partitioner {
   private static final long serialVersionUID = 1L;
   private final int shards;
 
+  /** shards: the job's partitions, all splits' shards together. */
   ShardPartitioner(int shards) {
     this.shards = shards;
   }

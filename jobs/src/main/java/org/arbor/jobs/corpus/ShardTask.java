@@ -15,24 +15,31 @@ import org.arbor.corpus.DocumentSampler;
  * documents in stream order, samples each one (a pure function of its ids, so the same wherever
  * and however often it runs) and writes shard part-NNNNN.parquet. It holds its shard's keys and
  * ids (16 bytes per document, twice while sorting) and one row group; a retried task rewrites the
- * same file with the same bytes. Returns the shard's documents, tokens and fixed-point ln-probability sum.
+ * same file with the same bytes. Returns its split's index and the shard's documents, tokens and
+ * fixed-point ln-probability sum.
  */
 final class ShardTask implements Function2<Integer, Iterator<long[]>, Iterator<long[]>> {
   private static final long serialVersionUID = 1L;
   private final CorpusSpec spec;
-  private final String split;
-  private final String dir;
+  private final String[] splits;
+  private final String[] dirs;
+  private final int[] firstPartition;
   private final SerializableConfiguration conf;
   private final long fixedPoint;
   private final int failPartition;
   private final int failAttempts;
 
-  /** Test hook: the first failAttempts attempts of shard failPartition (-1: none) fail midway. */
-  ShardTask(CorpusSpec spec, String split, String dir, SerializableConfiguration conf, long fixedPoint,
-      int failPartition, int failAttempts) {
+  /**
+   * Split s's shards are the job's partitions firstPartition[s] .. firstPartition[s + 1] - 1,
+   * written to dirs[s]. Test hook: the first failAttempts attempts of shard failPartition (-1:
+   * none) of each split fail midway.
+   */
+  ShardTask(CorpusSpec spec, String[] splits, String[] dirs, int[] firstPartition, SerializableConfiguration conf,
+      long fixedPoint, int failPartition, int failAttempts) {
     this.spec = spec;
-    this.split = split;
-    this.dir = dir;
+    this.splits = splits;
+    this.dirs = dirs;
+    this.firstPartition = firstPartition;
     this.conf = conf;
     this.fixedPoint = fixedPoint;
     this.failPartition = failPartition;
@@ -40,7 +47,13 @@ final class ShardTask implements Function2<Integer, Iterator<long[]>, Iterator<l
   }
 
   @Override
-  public Iterator<long[]> call(Integer shard, Iterator<long[]> batches) throws Exception {
+  public Iterator<long[]> call(Integer partition, Iterator<long[]> batches) throws Exception {
+    int s = 0;
+    while (partition >= firstPartition[s + 1]) {
+      s++;
+    }
+    String split = splits[s];
+    int shard = partition - firstPartition[s];
     List<long[]> all = new java.util.ArrayList<>();
     long total = 0;
     while (batches.hasNext()) {
@@ -68,10 +81,13 @@ final class ShardTask implements Function2<Integer, Iterator<long[]>, Iterator<l
     boolean fail = task != null && shard == failPartition && task.attemptNumber() < failAttempts;
     DocumentSampler sampler = spec.process.newSampler();
     int reps = spec.process.repetitions();
-    ShardWriter w = new ShardWriter(conf.value(), new Path(dir, String.format("part-%05d.parquet", shard)), split,
+    ShardWriter w = new ShardWriter(conf.value(), new Path(dirs[s], String.format("part-%05d.parquet", shard)), split,
         fixedPoint, sampler.columns());
     try {
       for (int j = 0; j < keys.length; j++) {
+        if ((j & 255) == 255 && task != null) {
+          task.killTaskIfInterrupted(); // the job failed elsewhere: stop writing
+        }
         if (fail && j == 3) {
           throw new IllegalStateException("injected failure in attempt " + task.attemptNumber() + " of shard " + shard);
         }
@@ -84,7 +100,8 @@ final class ShardTask implements Function2<Integer, Iterator<long[]>, Iterator<l
       w.abandon();
       throw e;
     }
-    return List.of(w.counts()).iterator();
+    long[] c = w.counts();
+    return List.of(new long[] {s, c[0], c[1], c[2]}).iterator();
   }
 
   /** Adjacent placement: a contiguous base range is one shard already, keyed by document id. */
