@@ -56,6 +56,16 @@ class ShardWriterTest {
     return a;
   }
 
+  /** N-gram orders as the sampler draws them: 1, 2, 4, ..., 128, and 0 (here at random): a sparse dictionary. */
+  private static short[] orders(Random r, int n) {
+    short[] a = new short[n];
+    for (int i = 0; i < n; i++) {
+      int k = r.nextInt(9);
+      a[i] = (short) (k == 8 ? 0 : 1 << k);
+    }
+    return a;
+  }
+
   /** The columns PCFG and N-gram documents carry (the writer takes one set per shard). */
   private static final int PCFG = ((1 << DocumentBuffer.COLUMNS) - 1) & ~DocumentBuffer.bit(DocumentBuffer.ORDER);
   private static final int NGRAM = DocumentBuffer.bit(DocumentBuffer.TOKENS) | DocumentBuffer.bit(DocumentBuffer.CATEGORY)
@@ -83,7 +93,7 @@ class ShardWriterTest {
       }
       docs.add(new Document(tokens, shorts(r, n, 0, 4, 1), ngram ? new int[0] : rank,
           ngram ? none : shorts(r, n, -1, 9, 50), ngram ? none : shorts(r, n, -1, 19, 12),
-          shorts(r, n, 0, 15, 6), ngram ? none : shorts(r, n, -1, 2, 3), ngram ? shorts(r, n, 0, 128, 1) : none,
+          shorts(r, n, 0, 15, 6), ngram ? none : shorts(r, n, -1, 2, 3), ngram ? orders(r, n) : none,
           -r.nextDouble() * 100));
     }
     return docs;
