@@ -22,6 +22,8 @@ public final class DocumentBuffer {
 
   private int n;
   private final int[][] columns = new int[COLUMNS][];
+  /** The columns held ({@link #bit}s); the others stay empty arrays. */
+  private final int held;
 
   public DocumentBuffer() {
     this(256);
@@ -29,8 +31,18 @@ public final class DocumentBuffer {
 
   /** With room for capacity tokens before the first growth. */
   public DocumentBuffer(int capacity) {
+    this(capacity, (1 << COLUMNS) - 1);
+  }
+
+  /**
+   * Holding only the tokens and the columns in mask ({@link #bit}s), for a writer whose process
+   * fills just those (an N-gram row group needs four of the eight: half the memory); the others
+   * are empty arrays that a sampler must not write.
+   */
+  public DocumentBuffer(int capacity, int mask) {
+    held = mask | bit(TOKENS);
     for (int c = 0; c < COLUMNS; c++) {
-      columns[c] = new int[Math.max(capacity, 16)];
+      columns[c] = new int[(held & bit(c)) != 0 ? Math.max(capacity, 16) : 0];
     }
   }
 
@@ -76,7 +88,9 @@ public final class DocumentBuffer {
     if (n + more > columns[TOKENS].length) {
       int c = Math.max(n + more, 2 * columns[TOKENS].length);
       for (int k = 0; k < COLUMNS; k++) {
-        columns[k] = Arrays.copyOf(columns[k], c);
+        if ((held & bit(k)) != 0) {
+          columns[k] = Arrays.copyOf(columns[k], c);
+        }
       }
     }
   }

@@ -32,7 +32,8 @@ import org.arbor.parquet.CanonicalFooter;
  * cheaper than sampling: that API costs 20-30 ns for each of a PCFG token's eight values.
  *
  * <p>Rows are buffered until a row group holds {@link #ROW_GROUP_TOKENS} tokens, so memory per
- * writer is bounded (32 bytes per buffered token). Samplers write documents straight into the
+ * writer is bounded (4 bytes per buffered token and carried column: 28 for the PCFG, 16 for the
+ * N-gram process). Samplers write documents straight into the
  * row group's {@link DocumentBuffer}, whose columns are then encoded in place: no document is
  * copied. Each column chunk is one ZSTD-compressed page. The bytes depend only on the rows
  * written, in order.
@@ -125,7 +126,7 @@ final class ShardWriter {
     for (int i = 0; i < lists.length; i++) {
       lists[i] = new ListColumn(columns.get(SCALARS + i).getPrimitiveType());
     }
-    rowGroup = new DocumentBuffer(rowGroupTokens + (1 << 12));
+    rowGroup = new DocumentBuffer(rowGroupTokens + (1 << 12), carried);
     output = new CanonicalFooter(HadoopOutputFile.fromPath(path, conf));
     file = new ParquetFileWriter(output, SCHEMA, ParquetFileWriter.Mode.OVERWRITE,
         ROW_GROUP_TOKENS, 0, 64, Integer.MAX_VALUE, true);
