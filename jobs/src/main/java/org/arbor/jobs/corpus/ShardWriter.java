@@ -16,7 +16,6 @@ import org.apache.parquet.column.page.DictionaryPage;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
@@ -127,7 +126,7 @@ final class ShardWriter {
       lists[i] = new ListColumn(columns.get(SCALARS + i).getPrimitiveType());
     }
     rowGroup = new DocumentBuffer(rowGroupTokens + (1 << 12), carried);
-    output = new CanonicalFooter(HadoopOutputFile.fromPath(path, conf));
+    output = new CanonicalFooter(new BufferedOutputFile(path, conf));
     file = new ParquetFileWriter(output, SCHEMA, ParquetFileWriter.Mode.OVERWRITE,
         ROW_GROUP_TOKENS, 0, 64, Integer.MAX_VALUE, true);
     file.start();
