@@ -81,7 +81,8 @@ public final class BenchGenerate {
             + " samples them)%n", presets[i][0], streamOrder[i] / 1e6);
         Path shard = Files.createTempFile("arbor-bench-shard", ".parquet");
         try {
-          double[] ns = OneThreadWrite.nanosPerToken(p, Math.max(1_000_000, tokens / 2), shard, 5);
+          double[] ns = OneThreadWrite.nanosPerToken(p, Math.max(1_000_000, tokens / 2), shard, 5,
+              Sessions.hadoopConfiguration());
           double adjacentNs = 1e9 / one[0];
           System.out.printf("write   %-5s: %6.1f ns/token to one shard on 1 thread, no Spark = %.1f sampling in stream order"
               + " + %.1f writing; against sampling with repetitions adjacent (%.1f ns/token): ratio %.2f, %.2f if writing"

@@ -3,12 +3,11 @@ package org.arbor.jobs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
@@ -39,28 +38,8 @@ public final class NioLocalFileSystem extends LocalFileSystem {
     }
   }
 
-  /** The nine rwx bits of a Hadoop permission as java.nio's set. */
+  /** The nine rwx bits of a Hadoop permission (no sticky bit) as java.nio's set: both spell them "rwxr-x---". */
   static Set<PosixFilePermission> posix(FsPermission permission) {
-    Set<PosixFilePermission> s = EnumSet.noneOf(PosixFilePermission.class);
-    add(s, permission.getUserAction(), PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-        PosixFilePermission.OWNER_EXECUTE);
-    add(s, permission.getGroupAction(), PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-        PosixFilePermission.GROUP_EXECUTE);
-    add(s, permission.getOtherAction(), PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
-        PosixFilePermission.OTHERS_EXECUTE);
-    return s;
-  }
-
-  private static void add(Set<PosixFilePermission> s, FsAction a, PosixFilePermission r, PosixFilePermission w,
-      PosixFilePermission x) {
-    if (a.implies(FsAction.READ)) {
-      s.add(r);
-    }
-    if (a.implies(FsAction.WRITE)) {
-      s.add(w);
-    }
-    if (a.implies(FsAction.EXECUTE)) {
-      s.add(x);
-    }
+    return PosixFilePermissions.fromString(permission.toString());
   }
 }

@@ -1,5 +1,6 @@
 package org.arbor.jobs;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -27,6 +28,17 @@ public final class Sessions {
     // No _SUCCESS markers: Arbor's manifest.json is the completeness marker.
     conf.setIfMissing("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false");
     conf.setIfMissing("spark.sql.parquet.compression.codec", "zstd");
+    return conf;
+  }
+
+  /** A Hadoop configuration with Arbor's spark.hadoop.* settings, for file work outside a session. */
+  public static Configuration hadoopConfiguration() {
+    Configuration conf = new Configuration();
+    for (scala.Tuple2<String, String> kv : configure(new SparkConf(false)).getAll()) {
+      if (kv._1().startsWith("spark.hadoop.")) {
+        conf.set(kv._1().substring("spark.hadoop.".length()), kv._2());
+      }
+    }
     return conf;
   }
 }

@@ -12,7 +12,6 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
-import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,12 +22,7 @@ class NioLocalFileSystemTest {
 
   /** A Hadoop configuration with Arbor's session settings, as Spark hands it to the file systems. */
   private static Configuration arborConf(String umask) {
-    Configuration conf = new Configuration();
-    for (scala.Tuple2<String, String> kv : Sessions.configure(new SparkConf(false)).getAll()) {
-      if (kv._1().startsWith("spark.hadoop.")) {
-        conf.set(kv._1().substring("spark.hadoop.".length()), kv._2());
-      }
-    }
+    Configuration conf = Sessions.hadoopConfiguration();
     conf.set("fs.permissions.umask-mode", umask);
     return conf;
   }

@@ -64,16 +64,18 @@ final class ByteSink {
   }
 
   void putBytes(byte[] b) {
-    ensure(b.length);
-    System.arraycopy(b, 0, bytes, size, b.length);
-    size += b.length;
+    putBytes(b, b.length);
   }
 
   /** Appends another sink's content. */
   void putBytes(ByteSink other) {
-    ensure(other.size);
-    System.arraycopy(other.bytes, 0, bytes, size, other.size);
-    size += other.size;
+    putBytes(other.bytes, other.size);
+  }
+
+  private void putBytes(byte[] b, int n) {
+    ensure(n);
+    System.arraycopy(b, 0, bytes, size, n);
+    size += n;
   }
 
   /** Room for n more bytes; the caller writes them into {@link #array()} from {@link #size()} on and calls {@link #advance}. */

@@ -18,9 +18,12 @@ import org.arbor.random.Rng;
 public final class OneThreadWrite {
   private OneThreadWrite() {}
 
-  /** Nanoseconds per token: {writing the shard, sampling alone}, medians over rounds of at least tokens tokens. */
-  public static double[] nanosPerToken(DocumentSource process, long tokens, java.nio.file.Path file, int rounds)
-      throws IOException {
+  /**
+   * Nanoseconds per token: {writing the shard, sampling alone}, medians over rounds of at least
+   * tokens tokens; conf: the file system settings generate runs with.
+   */
+  public static double[] nanosPerToken(DocumentSource process, long tokens, java.nio.file.Path file, int rounds,
+      Configuration conf) throws IOException {
     double[] write = new double[rounds];
     double[] sample = new double[rounds];
     for (int round = -1; round < rounds; round++) { // round -1 warms up the JIT
@@ -37,7 +40,7 @@ public final class OneThreadWrite {
         n += buffer.length();
       }
       double sampled = (System.nanoTime() - start) / (double) n;
-      ShardWriter w = new ShardWriter(new Configuration(), new Path(file.toUri()), "train", 1, sampler.columns());
+      ShardWriter w = new ShardWriter(conf, new Path(file.toUri()), "train", 1, sampler.columns());
       start = System.nanoTime();
       for (long j = 0; j < docs; j++) {
         long id = Rng.mix64(j) >>> 24;
